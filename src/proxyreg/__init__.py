@@ -1,0 +1,1 @@
+"""proxyreg: the state engine behind proxy registration."""

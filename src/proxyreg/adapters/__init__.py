@@ -1,0 +1,1 @@
+"""Backends behind the repository port, one module each."""

@@ -1,0 +1,153 @@
+"""The in-memory repository: a working backend for tests, demos and fault injection.
+
+Not a mock: it keeps client keys unique and answers exactly as the port says,
+so the contract tests hold the real databases to what it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from proxyreg.domain import (
+    DEFAULT_RULES,
+    Coordinator,
+    Mentor,
+    Outcome,
+    ProxyRecord,
+    RecordResult,
+    Roster,
+    ValidationRules,
+    validate_record,
+)
+from proxyreg.ports import (
+    CONFLICT,
+    FORBIDDEN,
+    INVALID,
+    NOT_ASSIGNED,
+    PAUSED,
+    BatchTooLargeError,
+    UnknownCoordinatorError,
+)
+
+
+@attrs.frozen
+class StoredRecord:
+    """A record as the backend holds it."""
+
+    record_id: str
+    record: ProxyRecord
+
+
+class InMemoryRepository:
+    """Coordinators, mentors and assignments in dicts; records keyed by client key."""
+
+    def __init__(
+        self,
+        *,
+        coordinators: Iterable[Coordinator],
+        mentors: Iterable[Mentor],
+        assignments: Mapping[str, Iterable[str]],
+        rules: ValidationRules = DEFAULT_RULES,
+        max_batch_size: int = 500,
+    ) -> None:
+        self._coordinators = {c.id: c for c in coordinators}
+        self._mentors = {m.id: m for m in mentors}
+        self._assignments = {c: frozenset(ms) for c, ms in assignments.items()}
+        self._rules = rules
+        self._max_batch_size = max_batch_size
+        self._records: dict[str, StoredRecord] = {}
+        self.register_calls = 0
+
+    @classmethod
+    def of_rosters(cls, *rosters: Roster, max_batch_size: int = 500) -> InMemoryRepository:
+        """A repository holding exactly these coordinators and their mentors."""
+        return cls(
+            coordinators=[r.coordinator for r in rosters],
+            mentors=[m for r in rosters for m in r.mentors],
+            assignments={r.coordinator.id: [m.id for m in r.mentors] for r in rosters},
+            max_batch_size=max_batch_size,
+        )
+
+    @property
+    def max_batch_size(self) -> int:
+        return self._max_batch_size
+
+    def stored(self) -> tuple[StoredRecord, ...]:
+        """Every stored record, in the order they were stored."""
+        return tuple(self._records.values())
+
+    async def roster(self, coordinator_id: str) -> Roster:
+        coordinator = self._coordinators.get(coordinator_id)
+        if coordinator is None:
+            raise UnknownCoordinatorError(coordinator_id)
+        assigned = self._assignments.get(coordinator_id, frozenset())
+        mentors = sorted((self._mentors[m] for m in assigned), key=lambda m: (m.name, m.id))
+        return Roster(coordinator, tuple(mentors))
+
+    async def register(
+        self, coordinator_id: str, records: Sequence[ProxyRecord]
+    ) -> tuple[RecordResult, ...]:
+        if len(records) > self._max_batch_size:
+            raise BatchTooLargeError(len(records), self._max_batch_size)
+        self.register_calls += 1
+        return tuple(self._register_one(coordinator_id, r) for r in records)
+
+    def _register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+        key = record.client_key
+        stored = self._records.get(key)
+        if stored is not None:
+            if stored.record.payload() != record.payload():
+                return RecordResult(
+                    key,
+                    Outcome.REJECTED,
+                    code=CONFLICT,
+                    message="This record was already sent with different details; "
+                    "nothing was changed.",
+                )
+            return RecordResult(
+                key,
+                Outcome.ALREADY_REGISTERED,
+                stored.record_id,
+                message="Already registered earlier.",
+            )
+        refusal = self._refusal(coordinator_id, record)
+        if refusal is not None:
+            return refusal
+        record_id = f"rec-{len(self._records) + 1}"
+        self._records[key] = StoredRecord(record_id, record)
+        return RecordResult(key, Outcome.REGISTERED, record_id, message="Registered.")
+
+    def _refusal(self, coordinator_id: str, record: ProxyRecord) -> RecordResult | None:
+        key = record.client_key
+        mentor = self._mentors.get(record.mentor_id)
+        if record.registered_by != coordinator_id:
+            return RecordResult(
+                key,
+                Outcome.REJECTED,
+                code=FORBIDDEN,
+                message="You can only register activities as yourself.",
+            )
+        if mentor is None or record.mentor_id not in self._assignments.get(
+            coordinator_id, frozenset()
+        ):
+            return RecordResult(
+                key,
+                Outcome.REJECTED,
+                code=NOT_ASSIGNED,
+                message="This mentor is not assigned to you.",
+            )
+        if not mentor.active:
+            return RecordResult(
+                key, Outcome.REJECTED, code=PAUSED, message=f"{mentor.name} is paused."
+            )
+        problems = validate_record(record, self._rules)
+        if problems:
+            return RecordResult(
+                key, Outcome.REJECTED, code=INVALID, message=" ".join(e.message for e in problems)
+            )
+        return None
+
+    async def find_registered(self, client_keys: Sequence[str]) -> Mapping[str, str]:
+        return {key: self._records[key].record_id for key in client_keys if key in self._records}

@@ -1,0 +1,169 @@
+"""A bloc driven by a pure reducer, whose only side effect is sending submissions.
+
+The single bloc, the bulk bloc and the root bloc are this class with different
+reducers: the root composes the two flows' pieces (the planning card's
+contingency, two blocs under a parent, is the same parts arranged apart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypedDict, TypeVar
+
+import attrs
+
+from proxyreg.domain import RecordResult, Submission
+from proxyreg.engine import Bloc, BlocObserver, Emitter, EventBus, droppable
+from proxyreg.flows._common import FlowContext, Ignored, ProxyEvent
+from proxyreg.flows._effects import SubmissionEffects, SubmissionGateway
+
+S = TypeVar("S")
+
+Reducer = Callable[[S, Any, FlowContext], "S | Ignored"]
+
+
+@attrs.frozen
+class EventIgnored:
+    """Published on the bus when an event changes nothing: which event, and why."""
+
+    event: ProxyEvent
+    reason: Ignored
+
+
+@attrs.frozen
+class EffectSlot(Generic[S]):
+    """Where a flow's subtree sits in a bloc's state, and that flow's effects."""
+
+    subtree: Callable[[S], Any]
+    effects: SubmissionEffects[Any]
+
+
+def _new_submission_id() -> str:
+    return uuid.uuid4().hex
+
+
+class FlowBlocOptions(TypedDict, total=False):
+    """What a UI may pass to any flow bloc besides its context and gateway."""
+
+    bus: EventBus
+    clock: Callable[[], dt.date]
+    new_submission_id: Callable[[], str]
+    observer: BlocObserver
+
+
+class FlowBloc(Bloc[ProxyEvent, S]):
+    """Reduces each event to the next state; sends what a Submit started through the gateway.
+
+    The bloc subscribes itself to ``bus`` for its events, so a UI may either
+    ``add`` events or publish them on the bus. Per-record answers travel back
+    through the bus as events. Events that change nothing are published as
+    `EventIgnored`, never applied silently.
+    """
+
+    def __init__(
+        self,
+        initial_state: S,
+        *,
+        reducer: Reducer[S],
+        event_types: Sequence[type[ProxyEvent]],
+        submit_types: Sequence[type[ProxyEvent]],
+        effects: Sequence[EffectSlot[S]],
+        context: FlowContext,
+        gateway: SubmissionGateway,
+        bus: EventBus | None = None,
+        clock: Callable[[], dt.date] | None = None,
+        new_submission_id: Callable[[], str] = _new_submission_id,
+        observer: BlocObserver | None = None,
+    ) -> None:
+        super().__init__(initial_state, observer=observer)
+        self.bus = bus if bus is not None else EventBus()
+        self._reducer = reducer
+        self._effects = tuple(effects)
+        self._context = context
+        self._clock = clock
+        self._gateway = gateway
+        self._new_submission_id = new_submission_id
+        self._event_types = frozenset(event_types)
+        self._submit_types = frozenset(submit_types)
+        self._answers: set[asyncio.Future[None]] = set()
+        for event_type in event_types:
+            if event_type in submit_types:
+                # A second Submit while one is in flight is dropped, not queued.
+                self.on(event_type, self._on_submit, transformer=droppable())
+            else:
+                self.on(event_type, self._on_event)
+        self._bus_subscription = self.bus.subscribe(ProxyEvent, self._from_bus)
+
+    @property
+    def context(self) -> FlowContext:
+        """The context reducers see: today's date is read from the clock, if one was given."""
+        if self._clock is not None:
+            today = self._clock()
+            if today != self._context.today:
+                self._context = attrs.evolve(self._context, today=today)
+        return self._context
+
+    def _from_bus(self, event: ProxyEvent) -> None:
+        if self.is_closed or type(event) not in self._event_types:
+            return
+        answer = self.add(event)
+        if type(event) not in self._submit_types:
+            # Answers are handled synchronously, so a Submit may wait for them (see _send).
+            self._answers.add(answer)
+            answer.add_done_callback(self._answers.discard)
+
+    def _step(self, event: ProxyEvent) -> S | None:
+        step = self._reducer(self.state, event, self.context)
+        if isinstance(step, Ignored):
+            self.bus.publish(EventIgnored(event, step))
+            return None
+        return step
+
+    def on_dropped(self, event: ProxyEvent) -> None:
+        reason = Ignored("dropped", "A submission is already being sent; this one was dropped.")
+        self.bus.publish(EventIgnored(event, reason))
+
+    def _on_event(self, event: ProxyEvent, emit: Emitter[S]) -> None:
+        step = self._step(event)
+        if step is not None:
+            emit(step)
+
+    async def _on_submit(self, event: ProxyEvent, emit: Emitter[S]) -> None:
+        if getattr(event, "submission_id", "") is None:
+            stamped: Any = event  # a Submit event: its submission_id is stamped here
+            event = attrs.evolve(stamped, submission_id=self._new_submission_id())
+        before = self.state
+        step = self._step(event)
+        if step is None:
+            return
+        emit(step)
+        for slot in self._effects:
+            started = slot.effects.started
+            submission = started(slot.subtree(before), slot.subtree(step), self.context)
+            if submission is not None:
+                await self._send(submission, slot.effects)
+
+    async def _send(self, submission: Submission, effects: SubmissionEffects[Any]) -> None:
+        answered: set[str] = set()
+
+        def on_result(mentor_id: str, result: RecordResult) -> None:
+            answered.add(mentor_id)
+            self.bus.publish(effects.result_event(submission, mentor_id, result))
+
+        try:
+            await self._gateway.submit(submission, on_result)
+        except Exception as error:  # any failure leaves the rest unknown, never lost
+            self.bus.publish(effects.failure_event(submission, f"No answer: {error}"))
+        else:
+            if len(answered) < len(submission.records):
+                self.bus.publish(effects.failure_event(submission, "No answer for some records."))
+        # Await the answers' own handling, so awaiting a Submit means its results are shown.
+        if self._answers:
+            await asyncio.gather(*list(self._answers))
+
+    async def close(self) -> None:
+        self._bus_subscription.cancel()
+        await super().close()

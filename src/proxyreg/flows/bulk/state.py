@@ -1,0 +1,42 @@
+"""The bulk flow's state: selection, shared draft, and each submitted mentor's status."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from proxyreg.domain import EMPTY_DRAFT, NO_ERRORS, ActivityDraft, ValidationErrors
+from proxyreg.flows.bulk.board import StatusBoard
+from proxyreg.persistent import PersistentSet
+
+
+class BulkPhase(enum.Enum):
+    SELECTING = "selecting"
+    SUBMITTING = "submitting"
+    COMPLETED = "completed"
+    PARTIALLY_FAILED = "partially_failed"
+    FAILED = "failed"
+
+
+@attrs.frozen
+class BulkProxyState:
+    """Everything the bulk screen shows.
+
+    ``selected`` and ``board`` are persistent structures: ticking one mentor or
+    landing one result costs O(log N), not a copy of all N entries.
+    ``submitted`` is the submission's mentors in roster order, set once on Submit.
+    """
+
+    phase: BulkPhase = BulkPhase.SELECTING
+    filter_text: str = ""
+    selected: PersistentSet[str] = attrs.field(factory=PersistentSet)
+    draft: ActivityDraft = EMPTY_DRAFT
+    errors: ValidationErrors = NO_ERRORS
+    submission_id: str | None = None
+    submitted: tuple[str, ...] = ()
+    board: StatusBoard = attrs.field(factory=StatusBoard)
+    last_error: str | None = None
+
+
+INITIAL_BULK_STATE = BulkProxyState()

@@ -1,0 +1,24 @@
+"""Selectors: what a screen shows, computed from a state. Pure functions, no UI toolkit."""
+
+from proxyreg.presentation._bulk import (
+    MentorChoice,
+    Progress,
+    ResultRow,
+    ResultScreen,
+    mentor_choices,
+    progress,
+    result_screen,
+)
+from proxyreg.presentation._single import SingleForm, single_form
+
+__all__ = [
+    "MentorChoice",
+    "Progress",
+    "ResultRow",
+    "ResultScreen",
+    "SingleForm",
+    "mentor_choices",
+    "progress",
+    "result_screen",
+    "single_form",
+]

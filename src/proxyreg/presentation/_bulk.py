@@ -1,0 +1,134 @@
+"""The bulk screens: the mentor picker, the progress bar and the per-mentor result screen."""
+
+from __future__ import annotations
+
+import attrs
+
+from proxyreg.domain import Roster
+from proxyreg.flows import BulkPhase, BulkProxyState, MentorStatus, StatusCounts
+from proxyreg.flows.bulk.reducer import matches_filter
+
+SYMBOLS = {
+    MentorStatus.PENDING: "…",
+    MentorStatus.REGISTERED: "✓",
+    MentorStatus.ALREADY_REGISTERED: "✓",
+    MentorStatus.REJECTED: "✗",
+    MentorStatus.FAILED: "✗",
+    MentorStatus.UNKNOWN: "?",
+}
+
+_DEFAULT_MESSAGES = {
+    MentorStatus.PENDING: "Sending…",
+    MentorStatus.REGISTERED: "Registered.",
+    MentorStatus.ALREADY_REGISTERED: "Already registered earlier.",
+    MentorStatus.REJECTED: "Not accepted.",
+    MentorStatus.FAILED: "Could not be sent.",
+    MentorStatus.UNKNOWN: "No answer from the server.",
+}
+
+# What the coordinator can do about each status, said on the row itself.
+_ADVICE = {
+    MentorStatus.REJECTED: "Retry failed will not resend it: the cause needs fixing first.",
+    MentorStatus.FAILED: "Retry failed will resend it.",
+    MentorStatus.UNKNOWN: "Retry failed will resend it safely (no duplicate).",
+}
+
+
+@attrs.frozen
+class MentorChoice:
+    """One line of the mentor picker."""
+
+    mentor_id: str
+    name: str
+    active: bool
+    selected: bool
+
+
+def mentor_choices(state: BulkProxyState, roster: Roster) -> tuple[MentorChoice, ...]:
+    """The mentors the filter shows, in roster order, with whether each is ticked."""
+    return tuple(
+        MentorChoice(m.id, m.name, m.active, m.id in state.selected)
+        for m in roster.mentors
+        if matches_filter(m.name, state.filter_text)
+    )
+
+
+@attrs.frozen
+class Progress:
+    """The progress bar: ``done`` of ``total`` records have an answer."""
+
+    done: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.total == 0 else self.done / self.total
+
+
+def progress(state: BulkProxyState) -> Progress:
+    return Progress(state.board.counts.done, state.board.counts.total)
+
+
+@attrs.frozen
+class ResultRow:
+    """One mentor's line on the result screen."""
+
+    mentor_id: str
+    name: str
+    status: MentorStatus
+    symbol: str
+    message: str
+
+
+@attrs.frozen
+class ResultScreen:
+    """The per-mentor result screen of the current submission."""
+
+    headline: str
+    rows: tuple[ResultRow, ...]
+    counts: StatusCounts
+    retry_enabled: bool
+    error: str | None
+
+
+_HEADLINES = {
+    BulkPhase.SELECTING: "Choose mentors and the activity.",
+    BulkPhase.SUBMITTING: "Sending {done} of {total}…",
+    BulkPhase.COMPLETED: "All {total} registered.",
+    BulkPhase.PARTIALLY_FAILED: "{succeeded} of {total} registered; {open} need attention.",
+    BulkPhase.FAILED: "None of the {total} could be registered.",
+}
+
+
+def _row(state: BulkProxyState, roster: Roster, mentor_id: str) -> ResultRow:
+    entry = state.board.get(mentor_id)
+    status = MentorStatus.PENDING if entry is None else entry.status
+    said = (entry.message if entry else "") or _DEFAULT_MESSAGES[status]
+    advice = _ADVICE.get(status) if state.phase is not BulkPhase.SUBMITTING else None
+    mentor = roster.by_id.get(mentor_id)
+    return ResultRow(
+        mentor_id,
+        mentor.name if mentor else mentor_id,
+        status,
+        SYMBOLS[status],
+        f"{said} {advice}" if advice else said,
+    )
+
+
+def result_screen(state: BulkProxyState, roster: Roster) -> ResultScreen:
+    """Rows in submission order; Retry failed is enabled only when it has something to resend."""
+    counts = state.board.counts
+    headline = _HEADLINES[state.phase].format(
+        done=counts.done,
+        total=counts.total,
+        succeeded=counts.succeeded,
+        open=counts.total - counts.succeeded,
+    )
+    return ResultScreen(
+        headline=headline,
+        rows=tuple(_row(state, roster, m) for m in state.submitted),
+        counts=counts,
+        retry_enabled=state.phase in (BulkPhase.PARTIALLY_FAILED, BulkPhase.FAILED)
+        and counts.retryable > 0,
+        error=state.last_error,
+    )
