@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 import attrs
 
-from proxyreg.domain import Submission
+from proxyreg.domain import LedgerEntry, RecordResult, Submission
 from proxyreg.flows import ResultSink
 
 
@@ -34,7 +35,15 @@ class ParkedGateway:
     def __init__(self) -> None:
         self.parked: list[Parked] = []
 
-    async def submit(self, submission: Submission, on_result: ResultSink) -> None:
+    async def submit(
+        self, submission: Submission, on_result: ResultSink, cancelled: asyncio.Event
+    ) -> None:
         parked = Parked(submission, on_result, asyncio.get_running_loop().create_future())
         self.parked.append(parked)
         await parked.released
+
+    async def latest(self, coordinator_id: str, kind: str) -> LedgerEntry | None:
+        return None  # keeps no ledger
+
+    def live_outcomes(self, submission_id: str) -> Mapping[str, RecordResult]:
+        return {}

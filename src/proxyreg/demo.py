@@ -33,7 +33,7 @@ from proxyreg.flows import (
     SingleMentorPicked,
     SingleNotesChanged,
 )
-from proxyreg.orchestration import OneCallGateway
+from proxyreg.orchestration import BulkRegistrationOrchestrator
 from proxyreg.presentation import result_screen, single_form
 
 COORDINATOR = Coordinator("coord-demo", "Ingrid Solberg", "chapter-demo")
@@ -100,7 +100,7 @@ async def run_demo(say: Callable[[str], None] = print, today: dt.date | None = N
     bus = EventBus()
     bus.subscribe(EventIgnored, lambda n: say(f"    (ignored: {n.reason.message})"))
     bloc = ProxyRegistrationBloc(
-        context=FlowContext(roster, today), gateway=OneCallGateway(backend), bus=bus
+        context=FlowContext(roster, today), gateway=BulkRegistrationOrchestrator(backend), bus=bus
     )
 
     async def step(event: ProxyEvent) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from proxyreg.domain import ProxyRecord, RecordResult, Roster
+from proxyreg.domain import LedgerEntry, ProxyRecord, RecordResult, Roster, Submission
 
 
 class BatchTooLargeError(ValueError):
@@ -25,20 +25,44 @@ class UnknownCoordinatorError(LookupError):
     """No coordinator with that id."""
 
 
+class UnknownSubmissionError(LookupError):
+    """No submission with that id in the ledger."""
+
+
+class TransientError(Exception):
+    """The backend refused the call for now (429 Too Many Requests, 503 Unavailable).
+
+    Nothing of the call was stored, so it is safe to send again, after
+    ``retry_after`` seconds when the backend said so.
+    """
+
+    def __init__(self, status: int, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class BatchUnsupportedError(Exception):
+    """The backend has no batch call (e.g. the batch function is not deployed): send one by one."""
+
+
 # Stable codes of rejected records, shared by every adapter.
 CONFLICT = "conflict"
 NOT_ASSIGNED = "not_assigned"
 PAUSED = "paused"
 FORBIDDEN = "forbidden"
 INVALID = "invalid"
+ROLLED_BACK = "rolled_back"
+# Code of a failed (retryable) record that was never sent because the submission was cancelled.
+CANCELLED = "cancelled"
 
 
 class ProxyRepository(Protocol):
-    """Where proxy records are kept, keyed by their client keys."""
+    """Where proxy records are kept, keyed by their client keys, and the submission ledger."""
 
     @property
     def max_batch_size(self) -> int:
-        """The most records one `register` call takes."""
+        """The most records one `register` or `register_atomic` call takes."""
         ...
 
     async def roster(self, coordinator_id: str) -> Roster:
@@ -51,7 +75,7 @@ class ProxyRepository(Protocol):
     async def register(
         self, coordinator_id: str, records: Sequence[ProxyRecord]
     ) -> tuple[RecordResult, ...]:
-        """Store each record, answering one result per record, in input order.
+        """Store each record in one call, answering one result per record, in input order.
 
         - An empty batch answers ``()`` and stores nothing.
         - More than `max_batch_size` records: raises `BatchTooLargeError`, nothing stored.
@@ -65,8 +89,32 @@ class ProxyRepository(Protocol):
           ``registered_by`` is not ``coordinator_id``: ``rejected`` / ``forbidden``; a record
           outside the field limits (kind, minutes, notes, participants): ``rejected`` /
           ``invalid``. The date window is the client's to judge, not the backend's.
-        - A transient fault may answer ``failed`` (safe to retry) per record; a call that
-          raises leaves every record of the batch in doubt (reconcile with `find_registered`).
+        - A record may answer ``failed`` (transient, nothing stored for it: safe to retry).
+        - Raises `TransientError` when the whole call is refused for now (nothing stored),
+          `BatchUnsupportedError` when the backend has no batch call (use `register_one`).
+          Any other exception (timeout, dropped connection) leaves every record of the call
+          in doubt: some may have landed; `find_registered` tells.
+        """
+        ...
+
+    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+        """Store one record: the same answers as `register` for a batch of one.
+
+        Every backend supports it, batch call or not (the fallback of chunked sending).
+        """
+        ...
+
+    async def register_atomic(
+        self, coordinator_id: str, records: Sequence[ProxyRecord]
+    ) -> tuple[RecordResult, ...]:
+        """All or nothing, in one transaction: every record stored, or none.
+
+        When every record would be registered (or is a replay) all are stored, with the
+        same answers as `register`. Otherwise nothing is stored and each record says why:
+        the ones that failed keep their own answer (``rejected`` with its code, or
+        ``failed``), and the others answer ``rejected`` / ``rolled_back`` when some record
+        was rejected, or ``failed`` when the failures were only transient (retry them all).
+        Raises as `register` does.
         """
         ...
 
@@ -75,4 +123,31 @@ class ProxyRepository(Protocol):
 
         Only records the caller may read are reported (their own).
         """
+        ...
+
+    async def record_submission(self, submission: Submission) -> None:
+        """Keep a submission in the ledger before any of it is sent.
+
+        Recording an id already kept adds the records it did not hold yet and changes
+        nothing else (a Retry failed sends a subset under the same id).
+        """
+        ...
+
+    async def record_outcomes(
+        self, submission_id: str, outcomes: Mapping[str, RecordResult]
+    ) -> None:
+        """Keep the latest outcome of these mentors' records of a submission.
+
+        Raises `UnknownSubmissionError` for a submission the ledger does not hold.
+        """
+        ...
+
+    async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
+        """One submission as the ledger holds it, or None."""
+        ...
+
+    async def latest_submission(
+        self, coordinator_id: str, kind: str = "bulk"
+    ) -> LedgerEntry | None:
+        """The coordinator's most recently recorded submission of that kind, or None."""
         ...

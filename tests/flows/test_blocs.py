@@ -38,7 +38,7 @@ from proxyreg.flows import (
     SingleProxyBloc,
     StatusBoard,
 )
-from proxyreg.orchestration import OneCallGateway
+from proxyreg.orchestration import BulkRegistrationOrchestrator
 from proxyreg.persistent import PersistentSet
 from proxyreg.testing import bloc_test
 from support import CONTEXT, MENTORS, OTHER_ROSTER, ROSTER, TODAY, VALID_DRAFT
@@ -78,7 +78,9 @@ def test_single_bloc_registers_one_activity() -> None:
 
     bloc_test(
         build=lambda: SingleProxyBloc(
-            context=CONTEXT, gateway=OneCallGateway(repo), new_submission_id=fixed_ids("s1")
+            context=CONTEXT,
+            gateway=BulkRegistrationOrchestrator(repo),
+            new_submission_id=fixed_ids("s1"),
         ),
         act=act,
         expect=[
@@ -116,12 +118,16 @@ def test_bulk_bloc_shows_each_mentors_result_as_it_lands() -> None:
     )
     ok1 = MentorResult(MentorStatus.REGISTERED, "rec-1", "Registered.")
     ok2 = MentorResult(MentorStatus.REGISTERED, "rec-2", "Registered.")
-    refused = MentorResult(MentorStatus.REJECTED, None, "This mentor is not assigned to you.")
+    refused = MentorResult(
+        MentorStatus.REJECTED, None, "This mentor is not assigned to you.", "not_assigned"
+    )
     board1 = submitting.board.settle("m01", ok1)
     board2 = board1.settle("m02", ok2)
     bloc_test(
         build=lambda: BulkProxyBloc(
-            context=CONTEXT, gateway=OneCallGateway(repo), new_submission_id=fixed_ids("s1")
+            context=CONTEXT,
+            gateway=BulkRegistrationOrchestrator(repo),
+            new_submission_id=fixed_ids("s1"),
         ),
         seed=lambda: selected(*sent),
         act=lambda bloc: bloc.add(BulkActivitySubmitted()),
@@ -141,7 +147,7 @@ def test_awaiting_a_bulk_submit_means_its_results_are_shown() -> None:
     """`await bloc.add(Submit)` returns once every answer has been reduced into the state."""
 
     async def scenario() -> BulkProxyState:
-        bloc = BulkProxyBloc(context=CONTEXT, gateway=OneCallGateway(backend()))
+        bloc = BulkProxyBloc(context=CONTEXT, gateway=BulkRegistrationOrchestrator(backend()))
         await bloc.add(BulkMentorsSelected(("m01", "m02")))
         bloc._seed(attrs.evolve(bloc.state, draft=VALID_DRAFT))
         await bloc.add(BulkActivitySubmitted())
@@ -175,10 +181,12 @@ def test_a_second_submit_while_sending_is_dropped_and_reported() -> None:
     assert asyncio.run(scenario()) == (1, ["dropped"])
 
 
-class BreaksAfterFirstAnswer:
+class BreaksAfterFirstAnswer(ParkedGateway):
     """A gateway whose connection drops after the first answer (a working fake of the port)."""
 
-    async def submit(self, submission: Submission, on_result: ResultSink) -> None:
+    async def submit(
+        self, submission: Submission, on_result: ResultSink, cancelled: asyncio.Event
+    ) -> None:
         first = submission.records[0]
         on_result(first.mentor_id, RecordResult(first.client_key, Outcome.REGISTERED, "rec-1"))
         raise ConnectionResetError("connection reset by peer")
@@ -239,7 +247,7 @@ def test_a_standalone_flow_bloc_ignores_the_other_flows_events_on_a_shared_bus()
 
     async def scenario() -> tuple[Any, Any]:
         bus = EventBus(on_error=lambda event, error: (_ for _ in ()).throw(error))
-        gateway = OneCallGateway(backend())
+        gateway = BulkRegistrationOrchestrator(backend())
         single = SingleProxyBloc(context=CONTEXT, gateway=gateway, bus=bus)
         bulk = BulkProxyBloc(context=CONTEXT, gateway=gateway, bus=bus)
         bus.publish(SingleMentorPicked("m01"))
@@ -262,7 +270,7 @@ def test_the_context_follows_the_clock() -> None:
     async def scenario() -> list[Any]:
         bloc = SingleProxyBloc(
             context=FlowContext(ROSTER, TODAY),
-            gateway=OneCallGateway(backend()),
+            gateway=BulkRegistrationOrchestrator(backend()),
             clock=lambda: next(days),
         )
         future = TODAY.replace(day=26)
@@ -282,7 +290,7 @@ def test_another_coordinators_mentor_cannot_be_picked() -> None:
     foreign = OTHER_ROSTER.mentors[0].id
 
     async def scenario() -> BulkProxyState:
-        bloc = BulkProxyBloc(context=CONTEXT, gateway=OneCallGateway(backend()))
+        bloc = BulkProxyBloc(context=CONTEXT, gateway=BulkRegistrationOrchestrator(backend()))
         await bloc.add(BulkMentorsSelected((foreign,)))
         await bloc.close()
         return bloc.state

@@ -26,6 +26,13 @@ GUARD_ARGS: dict[str, list[tuple[Any, ...]]] = {
     ],
     "abort": [(StatusCounts(unknown=2),), (StatusCounts(registered=1, unknown=1),)],
     "retry_failed": [(StatusCounts(failed=1),), (StatusCounts(registered=1, rejected=1),)],
+    "cancel": [()],
+    "restore": [
+        (StatusCounts(pending=1, registered=1),),
+        (StatusCounts(registered=2),),
+        (StatusCounts(failed=2),),
+        (StatusCounts(registered=1, unknown=1),),
+    ],
 }
 
 

@@ -46,6 +46,7 @@ from proxyreg.flows import (
     BulkRecordResultReceived,
     BulkRetryFailedRequested,
     BulkSelectionCleared,
+    BulkSubmissionCancelled,
     EventIgnored,
     FlowBloc,
     MentorStatus,
@@ -246,6 +247,10 @@ class IsolationMachine(RuleBasedStateMachine):
     @rule()
     def bulk_retry(self) -> None:
         self.add(BulkRetryFailedRequested())
+
+    @rule()
+    def bulk_cancel(self) -> None:
+        self.add(BulkSubmissionCancelled())
 
     # --- the backend answering (late, out of order, after switches) ---------------
     @precondition(lambda self: self.gateway.parked)

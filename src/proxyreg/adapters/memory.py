@@ -13,11 +13,13 @@ import attrs
 from proxyreg.domain import (
     DEFAULT_RULES,
     Coordinator,
+    LedgerEntry,
     Mentor,
     Outcome,
     ProxyRecord,
     RecordResult,
     Roster,
+    Submission,
     ValidationRules,
     validate_record,
 )
@@ -27,8 +29,10 @@ from proxyreg.ports import (
     INVALID,
     NOT_ASSIGNED,
     PAUSED,
+    ROLLED_BACK,
     BatchTooLargeError,
     UnknownCoordinatorError,
+    UnknownSubmissionError,
 )
 
 
@@ -58,7 +62,9 @@ class InMemoryRepository:
         self._rules = rules
         self._max_batch_size = max_batch_size
         self._records: dict[str, StoredRecord] = {}
-        self.register_calls = 0
+        self._ledger: dict[str, LedgerEntry] = {}
+        self.calls = 0
+        """Write calls made (register, register_one, register_atomic): what a benchmark counts."""
 
     @classmethod
     def of_rosters(cls, *rosters: Roster, max_batch_size: int = 500) -> InMemoryRepository:
@@ -89,10 +95,29 @@ class InMemoryRepository:
     async def register(
         self, coordinator_id: str, records: Sequence[ProxyRecord]
     ) -> tuple[RecordResult, ...]:
+        self._check_size(records)
+        self.calls += 1
+        return tuple(self._register_one(coordinator_id, r) for r in records)
+
+    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+        self.calls += 1
+        return self._register_one(coordinator_id, record)
+
+    async def register_atomic(
+        self, coordinator_id: str, records: Sequence[ProxyRecord]
+    ) -> tuple[RecordResult, ...]:
+        self._check_size(records)
+        self.calls += 1
+        saved = dict(self._records)
+        results = tuple(self._register_one(coordinator_id, r) for r in records)
+        if all(r.outcome.is_success for r in results):
+            return results
+        self._records = saved  # the transaction rolls back
+        return rolled_back(results)
+
+    def _check_size(self, records: Sequence[ProxyRecord]) -> None:
         if len(records) > self._max_batch_size:
             raise BatchTooLargeError(len(records), self._max_batch_size)
-        self.register_calls += 1
-        return tuple(self._register_one(coordinator_id, r) for r in records)
 
     def _register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
         key = record.client_key
@@ -151,3 +176,53 @@ class InMemoryRepository:
 
     async def find_registered(self, client_keys: Sequence[str]) -> Mapping[str, str]:
         return {key: self._records[key].record_id for key in client_keys if key in self._records}
+
+    async def record_submission(self, submission: Submission) -> None:
+        kept = self._ledger.get(submission.id)
+        if kept is None:
+            self._ledger[submission.id] = LedgerEntry(submission)
+            return
+        known = set(kept.submission.mentor_ids)
+        new = tuple(r for r in submission.records if r.mentor_id not in known)
+        if new:
+            grown = attrs.evolve(kept.submission, records=kept.submission.records + new)
+            self._ledger[submission.id] = attrs.evolve(kept, submission=grown)
+
+    async def record_outcomes(
+        self, submission_id: str, outcomes: Mapping[str, RecordResult]
+    ) -> None:
+        kept = self._ledger.get(submission_id)
+        if kept is None:
+            raise UnknownSubmissionError(submission_id)
+        self._ledger[submission_id] = attrs.evolve(kept, outcomes={**kept.outcomes, **outcomes})
+
+    async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
+        return self._ledger.get(submission_id)
+
+    async def latest_submission(
+        self, coordinator_id: str, kind: str = "bulk"
+    ) -> LedgerEntry | None:
+        for entry in reversed(self._ledger.values()):
+            if entry.submission.coordinator_id == coordinator_id and entry.submission.kind == kind:
+                return entry
+        return None
+
+
+def rolled_back(results: Sequence[RecordResult]) -> tuple[RecordResult, ...]:
+    """The answers of an all-or-nothing batch that did not go through: nothing was stored.
+
+    Failed records keep their reason; the others say they were rolled back
+    (``rejected`` when some record was refused, ``failed`` when every problem was
+    transient, so that Retry failed sends the whole batch again).
+    """
+    refused = sum(1 for r in results if r.outcome is Outcome.REJECTED)
+    if refused:
+        other, code = Outcome.REJECTED, ROLLED_BACK
+        message = f"Not saved: all or nothing, and {refused} other record(s) were refused."
+    else:
+        other, code = Outcome.FAILED, None
+        message = "Not saved: all or nothing, and another record hit a temporary problem."
+    return tuple(
+        RecordResult(r.client_key, other, code=code, message=message) if r.outcome.is_success else r
+        for r in results
+    )

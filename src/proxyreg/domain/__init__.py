@@ -1,5 +1,6 @@
 """The domain: mentors, drafts, records, outcomes and their validation. No I/O."""
 
+from proxyreg.domain._ledger import LedgerEntry
 from proxyreg.domain._model import (
     CLIENT_KEY_NAMESPACE,
     DEFAULT_KINDS,
@@ -42,6 +43,7 @@ __all__ = [
     "ActivityKind",
     "Coordinator",
     "FieldError",
+    "LedgerEntry",
     "Mentor",
     "Outcome",
     "ProxyRecord",

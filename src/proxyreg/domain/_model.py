@@ -146,8 +146,17 @@ class ProxyRecord:
 
 @attrs.frozen
 class Submission:
-    """One press of Submit: its id, who pressed it, and one record per mentor, in order."""
+    """One press of Submit: its id, who pressed it, and one record per mentor, in order.
+
+    ``kind`` says which flow sent it (``"single"`` or ``"bulk"``). A Retry failed
+    sends the same id again with the subset of records still to be settled.
+    """
 
     id: str
     coordinator_id: str
     records: tuple[ProxyRecord, ...]
+    kind: str = "bulk"
+
+    @property
+    def mentor_ids(self) -> tuple[str, ...]:
+        return tuple(r.mentor_id for r in self.records)

@@ -28,7 +28,9 @@ from proxyreg.flows.bulk.events import (
     BulkRecordResultReceived,
     BulkRetryFailedRequested,
     BulkSelectionCleared,
+    BulkSubmissionCancelled,
     BulkSubmissionFailed,
+    BulkSubmissionRestored,
 )
 from proxyreg.flows.bulk.lifecycle import BULK_LIFECYCLE
 from proxyreg.flows.bulk.reducer import BULK_EVENT_TYPES, reduce_bulk, retryable_mentors
@@ -86,7 +88,9 @@ __all__ = [
     "BulkRecordResultReceived",
     "BulkRetryFailedRequested",
     "BulkSelectionCleared",
+    "BulkSubmissionCancelled",
     "BulkSubmissionFailed",
+    "BulkSubmissionRestored",
     "DraftFieldChanged",
     "Edge",
     "EventIgnored",

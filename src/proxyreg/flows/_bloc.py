@@ -89,10 +89,14 @@ class FlowBloc(Bloc[ProxyEvent, S]):
         self._event_types = frozenset(event_types)
         self._submit_types = frozenset(submit_types)
         self._answers: set[asyncio.Future[None]] = set()
+        self._cancels: dict[str, asyncio.Event] = {}
+        restoring = {slot.effects.restore_after for slot in self._effects}
         for event_type in event_types:
             if event_type in submit_types:
                 # A second Submit while one is in flight is dropped, not queued.
                 self.on(event_type, self._on_submit, transformer=droppable())
+            elif event_type in restoring:
+                self.on(event_type, self._on_enter)
             else:
                 self.on(event_type, self._on_event)
         self._bus_subscription = self.bus.subscribe(ProxyEvent, self._from_bus)
@@ -127,9 +131,32 @@ class FlowBloc(Bloc[ProxyEvent, S]):
         self.bus.publish(EventIgnored(event, reason))
 
     def _on_event(self, event: ProxyEvent, emit: Emitter[S]) -> None:
+        before = self.state
         step = self._step(event)
-        if step is not None:
-            emit(step)
+        if step is None:
+            return
+        emit(step)
+        for slot in self._effects:
+            cancelled = slot.effects.cancel_requested(slot.subtree(before), slot.subtree(step))
+            if cancelled is not None and cancelled in self._cancels:
+                self._cancels[cancelled].set()
+
+    async def _on_enter(self, event: ProxyEvent, emit: Emitter[S]) -> None:
+        """Enter the flow, then offer its last submission from the ledger as an event."""
+        self._on_event(event, emit)
+        for slot in self._effects:
+            effects = slot.effects
+            if effects.restore_after is not type(event) or effects.restored_event is None:
+                continue
+            entry = await self._gateway.latest(self.context.roster.coordinator.id, effects.kind)
+            if entry is None or self.is_closed:
+                continue
+            # Answers that landed while the ledger was read are merged in the same step as
+            # the restore is queued, so none is lost between the two.
+            live = self._gateway.live_outcomes(entry.submission.id)
+            if live:
+                entry = attrs.evolve(entry, outcomes={**entry.outcomes, **live})
+            self.add(effects.restored_event(entry))
 
     async def _on_submit(self, event: ProxyEvent, emit: Emitter[S]) -> None:
         if getattr(event, "submission_id", "") is None:
@@ -153,13 +180,16 @@ class FlowBloc(Bloc[ProxyEvent, S]):
             answered.add(mentor_id)
             self.bus.publish(effects.result_event(submission, mentor_id, result))
 
+        cancelled = self._cancels.setdefault(submission.id, asyncio.Event())
         try:
-            await self._gateway.submit(submission, on_result)
+            await self._gateway.submit(submission, on_result, cancelled)
         except Exception as error:  # any failure leaves the rest unknown, never lost
             self.bus.publish(effects.failure_event(submission, f"No answer: {error}"))
         else:
             if len(answered) < len(submission.records):
                 self.bus.publish(effects.failure_event(submission, "No answer for some records."))
+        finally:
+            self._cancels.pop(submission.id, None)
         # Await the answers' own handling, so awaiting a Submit means its results are shown.
         if self._answers:
             await asyncio.gather(*list(self._answers))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Mapping
 from typing import Generic, Protocol, TypeVar
 
 import attrs
 
-from proxyreg.domain import RecordResult, Submission
+from proxyreg.domain import LedgerEntry, RecordResult, Submission
 from proxyreg.flows._common import FlowContext, ProxyEvent
 
 S = TypeVar("S")
@@ -17,24 +18,44 @@ ResultSink = Callable[[str, RecordResult], None]
 
 
 class SubmissionGateway(Protocol):
-    """Sends a submission's records to the backend and reports each record's answer.
+    """Sends submissions to the backend and remembers them (the submission ledger)."""
 
-    ``submit`` calls ``on_result`` once per record, in any order, as answers
-    arrive, and returns when every record has one. If it raises, the records
-    without an answer are shown as ``unknown`` (they may have landed), ready
-    for Retry failed with the same client keys.
-    """
+    async def submit(
+        self, submission: Submission, on_result: ResultSink, cancelled: asyncio.Event
+    ) -> None:
+        """Send the records and call ``on_result`` once per record, in any order, as
+        answers arrive; return when every record has one.
 
-    async def submit(self, submission: Submission, on_result: ResultSink) -> None: ...
+        Once ``cancelled`` is set nothing more is sent: records not sent yet are
+        answered ``failed``. If ``submit`` raises, the records without an answer are
+        shown as ``unknown`` (they may have landed), ready for Retry failed with the
+        same client keys.
+        """
+        ...
+
+    async def latest(self, coordinator_id: str, kind: str) -> LedgerEntry | None:
+        """The coordinator's last submission of that kind, as far as it has settled."""
+        ...
+
+    def live_outcomes(self, submission_id: str) -> Mapping[str, RecordResult]:
+        """Answers so far of a submission still being sent by this gateway (else empty)."""
+        ...
 
 
 @attrs.frozen
 class SubmissionEffects(Generic[S]):
     """How a flow turns a step into a submission, and the answers back into its events.
 
-    ``started(before, after, context)`` returns the submission a step began, if any.
+    ``started(before, after, context)`` returns the submission a step began, if any;
+    ``cancel_requested(before, after)`` the id of a submission a step asked to cancel.
+    When ``restore_after`` is set, entering the flow with that event offers the last
+    submission of ``kind`` from the ledger, as ``restored_event(entry)``.
     """
 
+    kind: str
     started: Callable[[S, S, FlowContext], Submission | None]
     result_event: Callable[[Submission, str, RecordResult], ProxyEvent]
     failure_event: Callable[[Submission, str], ProxyEvent]
+    cancel_requested: Callable[[S, S], str | None] = lambda before, after: None
+    restore_after: type[ProxyEvent] | None = None
+    restored_event: Callable[[LedgerEntry], ProxyEvent] | None = None

@@ -1,5 +1,31 @@
-"""Sending submissions to a repository."""
+"""Sending submissions: strategies, retries, reconciliation, the ledger."""
 
-from proxyreg.orchestration._one_call import OneCallGateway
+from proxyreg.orchestration._orchestrator import (
+    NOT_SAVED,
+    BulkRegistrationOrchestrator,
+    SubmissionProgressed,
+)
+from proxyreg.orchestration._retry import RetryPolicy
+from proxyreg.orchestration._sending import NO_ANSWER, OUT_OF_TIME, Sending
+from proxyreg.orchestration._strategies import (
+    STRATEGIES,
+    AtomicStrategy,
+    ChunkedStrategy,
+    RpcStrategy,
+    Strategy,
+)
 
-__all__ = ["OneCallGateway"]
+__all__ = [
+    "NOT_SAVED",
+    "NO_ANSWER",
+    "OUT_OF_TIME",
+    "STRATEGIES",
+    "AtomicStrategy",
+    "BulkRegistrationOrchestrator",
+    "ChunkedStrategy",
+    "RetryPolicy",
+    "RpcStrategy",
+    "Sending",
+    "Strategy",
+    "SubmissionProgressed",
+]

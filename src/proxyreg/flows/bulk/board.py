@@ -41,10 +41,11 @@ class MentorResult:
     status: MentorStatus
     record_id: str | None = None
     message: str = ""
+    code: str | None = None
 
     @classmethod
     def of(cls, result: RecordResult) -> MentorResult:
-        return cls(MentorStatus.of(result.outcome), result.record_id, result.message)
+        return cls(MentorStatus.of(result.outcome), result.record_id, result.message, result.code)
 
 
 PENDING = MentorResult(MentorStatus.PENDING)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from proxyreg.domain import ProxyRecord, RecordResult, Submission
+from proxyreg.domain import LedgerEntry, ProxyRecord, RecordResult, Submission
 from proxyreg.flows._common import FlowContext
 from proxyreg.flows._effects import SubmissionEffects
 from proxyreg.flows.bulk.board import MentorStatus
-from proxyreg.flows.bulk.events import BulkRecordResultReceived, BulkSubmissionFailed
+from proxyreg.flows.bulk.events import (
+    BulkFlowEntered,
+    BulkRecordResultReceived,
+    BulkSubmissionFailed,
+    BulkSubmissionRestored,
+)
 from proxyreg.flows.bulk.state import BulkPhase, BulkProxyState
 
 
@@ -39,4 +44,20 @@ def _failure(submission: Submission, message: str) -> BulkSubmissionFailed:
     return BulkSubmissionFailed(submission.id, message)
 
 
-BULK_EFFECTS = SubmissionEffects(_started, _result, _failure)
+def _cancel_requested(before: BulkProxyState, after: BulkProxyState) -> str | None:
+    return after.submission_id if after.cancelling and not before.cancelling else None
+
+
+def _restored(entry: LedgerEntry) -> BulkSubmissionRestored:
+    return BulkSubmissionRestored(entry)
+
+
+BULK_EFFECTS = SubmissionEffects(
+    "bulk",
+    _started,
+    _result,
+    _failure,
+    cancel_requested=_cancel_requested,
+    restore_after=BulkFlowEntered,
+    restored_event=_restored,
+)

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from proxyreg.domain import RecordResult
+from proxyreg.domain import LedgerEntry, RecordResult
 from proxyreg.flows._common import DraftFieldChanged, ProxyEvent
 
 
@@ -114,3 +114,18 @@ class BulkSubmissionFailed(BulkEvent):
 @attrs.frozen
 class BulkRetryFailedRequested(BulkEvent):
     """Retry failed: resend exactly the failed and unknown records, same client keys."""
+
+
+@attrs.frozen
+class BulkSubmissionCancelled(BulkEvent):
+    """Cancel pressed while sending: nothing more is sent; what is in flight still settles."""
+
+
+@attrs.frozen
+class BulkSubmissionRestored(BulkEvent):
+    """The last submission, from the ledger, offered on entering the bulk screen.
+
+    Applies only to a bulk screen just entered (nothing selected or typed yet).
+    """
+
+    entry: LedgerEntry

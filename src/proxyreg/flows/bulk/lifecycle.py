@@ -62,6 +62,14 @@ BULK_LIFECYCLE = Lifecycle(
         },
         *({"trigger": "record_result", **edge} for edge in _SETTLED),
         *({"trigger": "abort", **edge} for edge in _SETTLED[1:]),
+        {"trigger": "cancel", "source": P.SUBMITTING, "dest": P.SUBMITTING},
+        {
+            "trigger": "restore",
+            "source": P.SELECTING,
+            "dest": P.SUBMITTING,
+            "conditions": [has_pending],
+        },
+        *({"trigger": "restore", **edge, "source": P.SELECTING} for edge in _SETTLED),
         {
             "trigger": "retry_failed",
             "source": [P.PARTIALLY_FAILED, P.FAILED],

@@ -9,6 +9,7 @@ import attrs
 
 from proxyreg.domain import (
     NO_ERRORS,
+    ActivityDraft,
     FieldError,
     ValidationErrors,
     client_key,
@@ -34,7 +35,9 @@ from proxyreg.flows.bulk.events import (
     BulkRecordResultReceived,
     BulkRetryFailedRequested,
     BulkSelectionCleared,
+    BulkSubmissionCancelled,
     BulkSubmissionFailed,
+    BulkSubmissionRestored,
 )
 from proxyreg.flows.bulk.lifecycle import BULK_LIFECYCLE
 from proxyreg.flows.bulk.state import INITIAL_BULK_STATE, BulkPhase, BulkProxyState
@@ -160,7 +163,11 @@ def _record_result(
     board = state.board.settle(event.mentor_id, MentorResult.of(event.result))
     phase = BULK_LIFECYCLE.fire(state.phase, "record_result", board.counts)
     assert phase is not None  # record_result from submitting always has an unguarded edge
-    return attrs.evolve(state, phase=phase, board=board)
+    return attrs.evolve(state, phase=phase, board=board, cancelling=_still_cancelling(state, phase))
+
+
+def _still_cancelling(state: BulkProxyState, phase: BulkPhase) -> bool:
+    return state.cancelling and phase is BulkPhase.SUBMITTING
 
 
 def _abort(state: BulkProxyState, event: BulkSubmissionFailed, ctx: FlowContext) -> BulkStep:
@@ -175,7 +182,38 @@ def _abort(state: BulkProxyState, event: BulkSubmissionFailed, ctx: FlowContext)
             board = board.settle(mentor_id, unknown)
     phase = BULK_LIFECYCLE.fire(state.phase, "abort", board.counts)
     assert phase is not None  # abort from submitting always has an unguarded edge
-    return attrs.evolve(state, phase=phase, board=board, last_error=event.message)
+    return attrs.evolve(state, phase=phase, board=board, last_error=event.message, cancelling=False)
+
+
+def _cancel(state: BulkProxyState, event: BulkSubmissionCancelled, ctx: FlowContext) -> BulkStep:
+    if BULK_LIFECYCLE.fire(state.phase, "cancel") is None:
+        return _not_allowed(state, "Cancelling")
+    return attrs.evolve(state, cancelling=True)
+
+
+def _restore(state: BulkProxyState, event: BulkSubmissionRestored, ctx: FlowContext) -> BulkStep:
+    submission = event.entry.submission
+    if state is not INITIAL_BULK_STATE:
+        return Ignored("not_allowed", "The bulk screen is in use; the last submission stays aside.")
+    if submission.coordinator_id != ctx.roster.coordinator.id or not submission.records:
+        return Ignored("not_allowed", "That submission is not one of yours to show.")
+    submitted = submission.mentor_ids
+    board = StatusBoard.pending(submitted)
+    for mentor_id, result in event.entry.outcomes.items():
+        if mentor_id in board.entries:
+            board = board.settle(mentor_id, MentorResult.of(result))
+    phase = BULK_LIFECYCLE.fire(state.phase, "restore", board.counts)
+    assert phase is not None  # restore from selecting always has an unguarded edge
+    first = submission.records[0]
+    return attrs.evolve(
+        state,
+        phase=phase,
+        selected=PersistentSet(submitted),
+        draft=ActivityDraft(first.kind, first.date, first.minutes, first.notes, first.participants),
+        submission_id=submission.id,
+        submitted=submitted,
+        board=board,
+    )
 
 
 def retryable_mentors(state: BulkProxyState) -> tuple[str, ...]:
@@ -227,6 +265,8 @@ _REDUCERS: dict[type[BulkEvent], Callable[[BulkProxyState, Any, FlowContext], Bu
     BulkRecordResultReceived: _record_result,
     BulkSubmissionFailed: _abort,
     BulkRetryFailedRequested: _retry,
+    BulkSubmissionCancelled: _cancel,
+    BulkSubmissionRestored: _restore,
 }
 BULK_EVENT_TYPES = tuple(_REDUCERS)
 

@@ -26,6 +26,7 @@ class BulkProxyState:
     ``selected`` and ``board`` are persistent structures: ticking one mentor or
     landing one result costs O(log N), not a copy of all N entries.
     ``submitted`` is the submission's mentors in roster order, set once on Submit.
+    ``cancelling`` is set from Cancel until the submission has settled.
     """
 
     phase: BulkPhase = BulkPhase.SELECTING
@@ -37,6 +38,7 @@ class BulkProxyState:
     submitted: tuple[str, ...] = ()
     board: StatusBoard = attrs.field(factory=StatusBoard)
     last_error: str | None = None
+    cancelling: bool = False
 
 
 INITIAL_BULK_STATE = BulkProxyState()

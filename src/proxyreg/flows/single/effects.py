@@ -23,7 +23,7 @@ def _started(
         coordinator_id=coordinator,
         draft=after.draft,
     )
-    return Submission(after.submission_id, coordinator, (record,))
+    return Submission(after.submission_id, coordinator, (record,), kind="single")
 
 
 def _result(submission: Submission, mentor_id: str, result: RecordResult) -> SingleOutcomeReceived:
@@ -35,4 +35,4 @@ def _failure(submission: Submission, message: str) -> SingleOutcomeReceived:
     return SingleOutcomeReceived(submission.id, RecordResult(key, Outcome.UNKNOWN, message=message))
 
 
-SINGLE_EFFECTS = SubmissionEffects(_started, _result, _failure)
+SINGLE_EFFECTS = SubmissionEffects("single", _started, _result, _failure)

@@ -1,0 +1,193 @@
+"""The BulkRegistrationOrchestrator: a submission in, one settled outcome per record out."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from proxyreg.domain import LedgerEntry, Outcome, ProxyRecord, RecordResult, Submission
+from proxyreg.engine import EventBus
+from proxyreg.flows import ResultSink
+from proxyreg.orchestration._ledger import LedgerWriter
+from proxyreg.orchestration._retry import Deadline, Retrier, RetryPolicy, Sleep
+from proxyreg.orchestration._sending import NO_ANSWER, Sending
+from proxyreg.orchestration._strategies import RpcStrategy, Strategy
+from proxyreg.ports import ProxyRepository
+
+NOT_SAVED = "not_saved"
+
+
+@attrs.frozen
+class SubmissionProgressed:
+    """Published on the bus as each record settles: ``done`` of ``total`` have an outcome."""
+
+    submission_id: str
+    done: int
+    total: int
+
+
+class BulkRegistrationOrchestrator:
+    """Sends submissions with a strategy and settles every record before it is done.
+
+    For each submission it: keeps the submission in the ledger before sending;
+    sends the records with the strategy (``rpc`` by default); reports each
+    record's outcome as it arrives, to ``on_result``, to the ledger and, as
+    progress, to the bus; and asks the repository which records left in doubt
+    (a timeout, a dropped connection) did land, so that nothing that landed is
+    shown as failed. It is the flows' `SubmissionGateway`.
+    """
+
+    def __init__(
+        self,
+        repository: ProxyRepository,
+        *,
+        strategy: Strategy | None = None,
+        policy: RetryPolicy | None = None,
+        bus: EventBus | None = None,
+        seed: int | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.repository = repository
+        self.strategy: Strategy = strategy if strategy is not None else RpcStrategy()
+        self.policy = policy if policy is not None else RetryPolicy()
+        self._bus = bus
+        self._rng = random.Random(seed)
+        self._sleep = sleep
+        self._live: dict[str, dict[str, RecordResult]] = {}
+
+    async def submit(
+        self,
+        submission: Submission,
+        on_result: ResultSink,
+        cancelled: asyncio.Event | None = None,
+    ) -> None:
+        """Send ``submission`` and settle every record; see the class docstring.
+
+        Setting ``cancelled`` stops further calls: records not sent yet are answered
+        ``failed`` (code ``cancelled``), those in flight settle as they land.
+        """
+        live = self._live.setdefault(submission.id, {})
+        ledger = LedgerWriter(self.repository, submission.id)
+        total = len(submission.records)
+        in_doubt: list[ProxyRecord] = []
+
+        def settle(record: ProxyRecord, result: RecordResult) -> None:
+            live[record.mentor_id] = result
+            ledger.add(record.mentor_id, result)
+            on_result(record.mentor_id, result)
+            if self._bus is not None:
+                self._bus.publish(SubmissionProgressed(submission.id, len(live), total))
+
+        def report(record: ProxyRecord, result: RecordResult) -> None:
+            if record.mentor_id in live or record in in_doubt:
+                return  # one outcome per record, whatever a strategy does
+            if result.outcome is Outcome.UNKNOWN:
+                in_doubt.append(record)
+            else:
+                settle(record, result)
+
+        live.clear()
+        await self.repository.record_submission(submission)
+        sending = Sending(
+            self.repository,
+            submission.coordinator_id,
+            Retrier(self.policy, Deadline(self.policy.total_timeout), self._rng, self._sleep),
+            cancelled if cancelled is not None else asyncio.Event(),
+            report,
+        )
+        try:
+            async with ledger.running():
+                try:
+                    await self.strategy.send(sending, submission.records)
+                finally:
+                    unreported = [
+                        r
+                        for r in submission.records
+                        if r.mentor_id not in live and r not in in_doubt
+                    ]
+                    in_doubt.extend(unreported)
+                for record, result in await self._reconcile(in_doubt):
+                    settle(record, result)
+        finally:
+            del self._live[submission.id]
+
+    async def _reconcile(
+        self, records: Sequence[ProxyRecord]
+    ) -> list[tuple[ProxyRecord, RecordResult]]:
+        """Ask the repository which of these in-doubt records landed, and settle each one."""
+        if not records:
+            return []
+        retrier = Retrier(
+            self.policy, Deadline(self.policy.attempt_timeout * 2), self._rng, self._sleep
+        )
+        keys = [r.client_key for r in records]
+        try:
+            found = await retrier.run(
+                lambda: self.repository.find_registered(keys), lambda _: False
+            )
+        except Exception:  # still no answer: the records stay in doubt
+            return [(r, in_doubt(r)) for r in records]
+        return [(r, reconciled(r, found.get(r.client_key))) for r in records]
+
+    def live_outcomes(self, submission_id: str) -> Mapping[str, RecordResult]:
+        """Outcomes so far of a submission being sent in this process (empty otherwise)."""
+        return dict(self._live.get(submission_id, {}))
+
+    async def latest(self, coordinator_id: str, kind: str = "bulk") -> LedgerEntry | None:
+        """The coordinator's last submission of that kind, every record settled as far as known.
+
+        Records of a submission sent in this process keep coming; those of one
+        interrupted by a crash or restart are reconciled now and the ledger updated.
+        """
+        entry = await self.repository.latest_submission(coordinator_id, kind)
+        if entry is None:
+            return None
+        sid = entry.submission.id
+        if sid in self._live:
+            return attrs.evolve(entry, outcomes={**entry.outcomes, **self._live[sid]})
+        if not entry.unanswered():
+            return entry
+        # Read again: a submission that just finished may have flushed its last outcomes.
+        entry = await self.repository.ledger_entry(sid) or entry
+        unanswered = set(entry.unanswered())
+        if not unanswered:
+            return entry
+        settled = dict(
+            await self._reconcile(
+                [r for r in entry.submission.records if r.mentor_id in unanswered]
+            )
+        )
+        outcomes = {r.mentor_id: result for r, result in settled.items()}
+        await self.repository.record_outcomes(sid, outcomes)
+        return attrs.evolve(entry, outcomes={**entry.outcomes, **outcomes})
+
+
+def reconciled(record: ProxyRecord, record_id: str | None) -> RecordResult:
+    """An in-doubt record's outcome once the repository said whether it holds it."""
+    if record_id is not None:
+        return RecordResult(
+            record.client_key,
+            Outcome.REGISTERED,
+            record_id,
+            message="Registered (confirmed after the connection was lost).",
+        )
+    return RecordResult(
+        record.client_key,
+        Outcome.FAILED,
+        code=NOT_SAVED,
+        message="Not saved: the server did not answer. Retry failed sends it again.",
+    )
+
+
+def in_doubt(record: ProxyRecord) -> RecordResult:
+    """An in-doubt record whose fate could not be checked either."""
+    return RecordResult(
+        record.client_key,
+        Outcome.UNKNOWN,
+        code=NO_ANSWER,
+        message="No answer from the server; it may have been saved. "
+        "Retry failed sends it again safely (no duplicate).",
+    )

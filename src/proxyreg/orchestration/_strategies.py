@@ -1,0 +1,128 @@
+"""How a submission's records reach the repository: rpc, chunked, atomic."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Protocol
+
+import attrs
+
+from proxyreg.domain import Outcome, ProxyRecord, RecordResult
+from proxyreg.orchestration._sending import Sending, one_by_one
+from proxyreg.ports import BatchUnsupportedError
+
+
+class Strategy(Protocol):
+    """Sends records and reports each one's outcome exactly once (see `Sending`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None: ...
+
+
+def _batches(records: Sequence[ProxyRecord], size: int) -> list[Sequence[ProxyRecord]]:
+    return [records[i : i + size] for i in range(0, len(records), size)]
+
+
+@attrs.frozen
+class ChunkedStrategy:
+    """Chunks of ``chunk_size`` sent ``parallelism`` at a time, each retried with backoff.
+
+    Records answered ``failed`` are retried with the same client keys. When the
+    backend has no batch call, each chunk's records go one per call, concurrently.
+    """
+
+    chunk_size: int = attrs.field(default=5, validator=attrs.validators.ge(1))
+    parallelism: int = attrs.field(default=4, validator=attrs.validators.ge(1))
+    name: str = "chunked"
+
+    async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
+        one_call = True  # until the backend says it has no batch call
+        gate = asyncio.Semaphore(self.parallelism)
+
+        async def send_once(chunk: Sequence[ProxyRecord]) -> Sequence[RecordResult]:
+            nonlocal one_call
+            if one_call:
+                try:
+                    return await sending.repository.register(sending.coordinator_id, chunk)
+                except BatchUnsupportedError:
+                    one_call = False
+            return await one_by_one(sending.repository, sending.coordinator_id, chunk)
+
+        async def send_chunk(chunk: Sequence[ProxyRecord]) -> None:
+            async with gate:
+                await sending.settle(chunk, send_once, retry_failed=True)
+
+        size = min(self.chunk_size, sending.repository.max_batch_size)
+        async with asyncio.TaskGroup() as group:
+            for chunk in _batches(records, size):
+                group.create_task(send_chunk(chunk))
+
+
+@attrs.frozen
+class RpcStrategy:
+    """One batch call for the whole submission (more only past the backend's batch limit).
+
+    Per-record answers come back in input order. A call refused for now (429,
+    503) is retried whole; records answered ``failed`` are left to Retry failed.
+    When the backend has no batch call, it falls back to ``fallback``.
+    """
+
+    fallback: ChunkedStrategy = ChunkedStrategy()
+    name: str = "rpc"
+
+    async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
+        async def send_once(batch: Sequence[ProxyRecord]) -> Sequence[RecordResult]:
+            return await sending.repository.register(sending.coordinator_id, batch)
+
+        size = sending.repository.max_batch_size
+        for start in range(0, len(records), size):
+            try:
+                await sending.settle(records[start : start + size], send_once, retry_failed=False)
+            except BatchUnsupportedError:
+                await self.fallback.send(sending, records[start:])
+                return
+
+
+@attrs.frozen
+class AtomicStrategy:
+    """All or nothing: one transaction for the whole submission.
+
+    If any record is refused, nothing is stored and every record says why (its
+    own reason, or "rolled back"); if the only problems were transient, the
+    whole batch is retried with backoff.
+    """
+
+    name: str = "atomic"
+
+    async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
+        if len(records) > sending.repository.max_batch_size:
+            sending.report_all(
+                records,
+                Outcome.REJECTED,
+                f"All or nothing takes at most {sending.repository.max_batch_size} mentors.",
+                "too_many",
+            )
+            return
+
+        async def send_once(batch: Sequence[ProxyRecord]) -> Sequence[RecordResult]:
+            return await sending.repository.register_atomic(sending.coordinator_id, batch)
+
+        try:
+            await sending.settle(records, send_once, retry_failed=True)
+        except BatchUnsupportedError:
+            sending.report_all(
+                records,
+                Outcome.REJECTED,
+                "All or nothing needs the batch function on the server; choose another mode.",
+                "unsupported",
+            )
+
+
+STRATEGIES: dict[str, type[RpcStrategy] | type[ChunkedStrategy] | type[AtomicStrategy]] = {
+    "rpc": RpcStrategy,
+    "chunked": ChunkedStrategy,
+    "atomic": AtomicStrategy,
+}
