@@ -27,6 +27,7 @@ GUARD_ARGS: dict[str, list[tuple[Any, ...]]] = {
     "abort": [(StatusCounts(unknown=2),), (StatusCounts(registered=1, unknown=1),)],
     "retry_failed": [(StatusCounts(failed=1),), (StatusCounts(registered=1, rejected=1),)],
     "cancel": [()],
+    "start_over": [()],
     "restore": [
         (StatusCounts(pending=1, registered=1),),
         (StatusCounts(registered=2),),

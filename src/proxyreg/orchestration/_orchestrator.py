@@ -73,6 +73,8 @@ class BulkRegistrationOrchestrator:
         ledger = LedgerWriter(self.repository, submission.id)
         total = len(submission.records)
         in_doubt: list[ProxyRecord] = []
+        # What a failed record said, in case the check finds it was not stored after all.
+        failed_now: dict[str, RecordResult] = {}
 
         def settle(record: ProxyRecord, result: RecordResult) -> None:
             live[record.mentor_id] = result
@@ -86,10 +88,20 @@ class BulkRegistrationOrchestrator:
                 return  # one outcome per record, whatever a strategy does
             if result.outcome is Outcome.UNKNOWN:
                 in_doubt.append(record)
+            elif result.outcome is Outcome.FAILED and record.mentor_id in was_in_doubt:
+                # An earlier send may have landed: "failed" now does not prove "not stored".
+                failed_now[record.client_key] = result
+                in_doubt.append(record)
             else:
                 settle(record, result)
 
         live.clear()
+        earlier = await self.repository.ledger_entry(submission.id)
+        was_in_doubt = {
+            mentor
+            for mentor, result in (earlier.outcomes.items() if earlier else ())
+            if result.outcome is Outcome.UNKNOWN
+        }
         await self.repository.record_submission(submission)
         sending = Sending(
             self.repository,
@@ -109,15 +121,19 @@ class BulkRegistrationOrchestrator:
                         if r.mentor_id not in live and r not in in_doubt
                     ]
                     in_doubt.extend(unreported)
-                for record, result in await self._reconcile(in_doubt):
+                for record, result in await self._reconcile(in_doubt, failed_now):
                     settle(record, result)
         finally:
             del self._live[submission.id]
 
     async def _reconcile(
-        self, records: Sequence[ProxyRecord]
+        self, records: Sequence[ProxyRecord], failed: Mapping[str, RecordResult] | None = None
     ) -> list[tuple[ProxyRecord, RecordResult]]:
-        """Ask the repository which of these in-doubt records landed, and settle each one."""
+        """Ask the repository which of these in-doubt records landed, and settle each one.
+
+        A record not stored keeps its ``failed`` answer when it had one, else is "not saved".
+        """
+        failed = failed or {}
         if not records:
             return []
         retrier = Retrier(
@@ -130,7 +146,9 @@ class BulkRegistrationOrchestrator:
             )
         except Exception:  # still no answer: the records stay in doubt
             return [(r, in_doubt(r)) for r in records]
-        return [(r, reconciled(r, found.get(r.client_key))) for r in records]
+        return [
+            (r, reconciled(r, found.get(r.client_key), failed.get(r.client_key))) for r in records
+        ]
 
     def live_outcomes(self, submission_id: str) -> Mapping[str, RecordResult]:
         """Outcomes so far of a submission being sent in this process (empty otherwise)."""
@@ -165,7 +183,9 @@ class BulkRegistrationOrchestrator:
         return attrs.evolve(entry, outcomes={**entry.outcomes, **outcomes})
 
 
-def reconciled(record: ProxyRecord, record_id: str | None) -> RecordResult:
+def reconciled(
+    record: ProxyRecord, record_id: str | None, failed: RecordResult | None = None
+) -> RecordResult:
     """An in-doubt record's outcome once the repository said whether it holds it."""
     if record_id is not None:
         return RecordResult(

@@ -87,9 +87,15 @@ class Retrier:
         retry_after = error.retry_after if isinstance(error, TransientError) else None
         return max(jitter, retry_after or 0.0)
 
-    async def run(self, attempt: Callable[[], Awaitable[T]], again: Callable[[T], bool]) -> T:
-        """Call ``attempt`` until it neither raises `TransientError` nor returns a value
-        for which ``again`` is true, within the attempts and the deadline.
+    async def run(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        again: Callable[[T], bool],
+        retry_on: tuple[type[Exception], ...] = (TransientError,),
+    ) -> T:
+        """Call ``attempt`` until it neither raises one of ``retry_on`` (by default
+        `TransientError`: writes are retried only when nothing was stored) nor returns a
+        value for which ``again`` is true, within the attempts and the deadline.
 
         Each try is cut off at the attempt timeout (or the deadline, if sooner) with
         `TimeoutError`, which is not retried. When tries run out, the last value is
@@ -102,7 +108,7 @@ class Retrier:
                 return await attempt()
 
         retrying = AsyncRetrying(
-            retry=retry_if_exception_type(TransientError) | retry_if_result(again),
+            retry=retry_if_exception_type(retry_on) | retry_if_result(again),
             stop=stop_after_attempt(self.policy.attempts) | _StopAtDeadline(self.deadline),
             wait=self._wait,
             sleep=self._sleep,

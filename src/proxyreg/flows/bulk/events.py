@@ -129,3 +129,11 @@ class BulkSubmissionRestored(BulkEvent):
     """
 
     entry: LedgerEntry
+
+
+@attrs.frozen
+class BulkNewSubmissionStarted(BulkEvent):
+    """ "New submission" on a settled (or restored) screen: back to an empty form.
+
+    The submission shown is kept in the ledger; only the screen starts over.
+    """

@@ -71,6 +71,11 @@ BULK_LIFECYCLE = Lifecycle(
         },
         *({"trigger": "restore", **edge, "source": P.SELECTING} for edge in _SETTLED),
         {
+            "trigger": "start_over",
+            "dest": P.SELECTING,
+            "source": [P.SELECTING, P.COMPLETED, P.PARTIALLY_FAILED, P.FAILED],
+        },
+        {
             "trigger": "retry_failed",
             "source": [P.PARTIALLY_FAILED, P.FAILED],
             "dest": P.SUBMITTING,

@@ -30,6 +30,7 @@ from proxyreg.flows.bulk.events import (
     BulkFlowExited,
     BulkMentorsDeselected,
     BulkMentorsSelected,
+    BulkNewSubmissionStarted,
     BulkNotesChanged,
     BulkParticipantsChanged,
     BulkRecordResultReceived,
@@ -240,6 +241,14 @@ def _retry(state: BulkProxyState, event: BulkRetryFailedRequested, ctx: FlowCont
     )
 
 
+def _start_over(
+    state: BulkProxyState, event: BulkNewSubmissionStarted, ctx: FlowContext
+) -> BulkStep:
+    if BULK_LIFECYCLE.fire(state.phase, "start_over") is None:
+        return _not_allowed(state, "Starting a new submission")
+    return INITIAL_BULK_STATE
+
+
 def _enter(state: BulkProxyState, event: BulkEvent, ctx: FlowContext) -> BulkStep:
     return INITIAL_BULK_STATE
 
@@ -267,6 +276,7 @@ _REDUCERS: dict[type[BulkEvent], Callable[[BulkProxyState, Any, FlowContext], Bu
     BulkRetryFailedRequested: _retry,
     BulkSubmissionCancelled: _cancel,
     BulkSubmissionRestored: _restore,
+    BulkNewSubmissionStarted: _start_over,
 }
 BULK_EVENT_TYPES = tuple(_REDUCERS)
 

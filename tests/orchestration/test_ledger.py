@@ -1,0 +1,64 @@
+"""The submission ledger: kept before sending, updated as answers land, reconciled after a crash."""
+
+from __future__ import annotations
+
+import asyncio
+
+from harness import FAST, faulty, send, store, submission
+
+from proxyreg.domain import Outcome, RecordResult
+from proxyreg.engine import EventBus
+from proxyreg.orchestration import BulkRegistrationOrchestrator, SubmissionProgressed
+
+
+def test_the_ledger_holds_each_records_latest_outcome() -> None:
+    """After a submission, the ledger's outcomes are exactly what was reported."""
+    backend = store()
+    run = send(submission(9), faulty("seed=4,fail_rate=0.3", backend))
+    entry = asyncio.run(backend.ledger_entry("s1"))
+    assert entry is not None
+    assert dict(entry.outcomes) == run.by_mentor()
+
+
+def test_the_submission_is_kept_even_when_no_call_gets_through() -> None:
+    """The ledger records the submission before sending, so a total failure loses nothing."""
+    backend = store()
+    send(submission(3), faulty("unavailable=1", backend))
+    entry = asyncio.run(backend.ledger_entry("s1"))
+    assert entry is not None
+    assert entry.submission.mentor_ids == ("m01", "m02", "m03")
+
+
+def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> None:
+    """A submission recorded but never answered (the app died) is settled on the next look:
+    what landed is registered, the rest failed; the ledger is updated."""
+    backend = store()
+    sub = submission(4)
+
+    async def scenario() -> dict[str, RecordResult]:
+        await backend.record_submission(sub)
+        await backend.register(sub.coordinator_id, sub.records[:2])  # landed before the crash
+        after_restart = BulkRegistrationOrchestrator(backend, policy=FAST)
+        entry = await after_restart.latest(sub.coordinator_id)
+        assert entry is not None
+        kept = await backend.ledger_entry(sub.id)
+        assert kept is not None
+        assert dict(kept.outcomes) == dict(entry.outcomes)
+        return dict(entry.outcomes)
+
+    outcomes = asyncio.run(scenario())
+    assert [outcomes[m].outcome for m in sub.mentor_ids] == [
+        Outcome.REGISTERED,
+        Outcome.REGISTERED,
+        Outcome.FAILED,
+        Outcome.FAILED,
+    ]
+
+
+def test_progress_is_published_as_records_settle() -> None:
+    """Each settled record publishes done/total on the bus, ending at total."""
+    bus = EventBus()
+    seen: list[SubmissionProgressed] = []
+    bus.subscribe(SubmissionProgressed, seen.append)
+    send(submission(7), store(), bus=bus)
+    assert [(p.done, p.total) for p in seen] == [(n, 7) for n in range(1, 8)]
