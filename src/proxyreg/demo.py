@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import attrs
 
+from proxyreg.adapters.faults import FaultyRepository, parse_fault_spec
 from proxyreg.adapters.memory import InMemoryRepository
 from proxyreg.domain import Coordinator, Mentor, Roster
 from proxyreg.engine import EventBus
@@ -32,6 +33,8 @@ from proxyreg.flows import (
     SingleFlowEntered,
     SingleMentorPicked,
     SingleNotesChanged,
+    SinglePhase,
+    retryable_mentors,
 )
 from proxyreg.orchestration import BulkRegistrationOrchestrator
 from proxyreg.presentation import result_screen, single_form
@@ -86,8 +89,16 @@ def _describe(state: ProxyRegistrationState, roster: Roster) -> list[str]:
     return ["no flow active"]
 
 
-async def run_demo(say: Callable[[str], None] = print, today: dt.date | None = None) -> None:
-    """Walk both flows against an in-memory backend and print what each event did."""
+DEMO_FAULTS = "seed=4,fail_rate=0.3,timeout_after_commit=0.3"
+
+
+async def run_demo(
+    say: Callable[[str], None] = print,
+    today: dt.date | None = None,
+    faults: str = DEMO_FAULTS,
+) -> None:
+    """Walk both flows against an in-memory backend that misbehaves as ``faults`` says,
+    and print what each event did; Retry failed is pressed until nothing is left to retry."""
     today = today or dt.date.today()
     roster = Roster(COORDINATOR, MENTORS)
     # The backend no longer has Hanna assigned to this coordinator: a stale roster,
@@ -99,9 +110,9 @@ async def run_demo(say: Callable[[str], None] = print, today: dt.date | None = N
     )
     bus = EventBus()
     bus.subscribe(EventIgnored, lambda n: say(f"    (ignored: {n.reason.message})"))
-    bloc = ProxyRegistrationBloc(
-        context=FlowContext(roster, today), gateway=BulkRegistrationOrchestrator(backend), bus=bus
-    )
+    flaky = FaultyRepository(backend, parse_fault_spec(faults))
+    gateway = BulkRegistrationOrchestrator(flaky, seed=1)
+    bloc = ProxyRegistrationBloc(context=FlowContext(roster, today), gateway=gateway, bus=bus)
 
     async def step(event: ProxyEvent) -> None:
         say(f"→ {type(event).__name__}{_fields(event)}")
@@ -119,6 +130,11 @@ async def run_demo(say: Callable[[str], None] = print, today: dt.date | None = N
         SingleDurationChanged(45),
         SingleNotesChanged("Walk by the river"),
         SingleActivitySubmitted(),
+    ):
+        await step(event)
+    while bloc.state.single.phase is SinglePhase.FAILED:  # Retry: the same record, same key
+        await step(SingleActivitySubmitted())
+    for event in (
         BulkFlowEntered(),
         BulkMentorsSelected(("m01", "m09")),
         BulkAllMentorsSelected(),
@@ -129,9 +145,12 @@ async def run_demo(say: Callable[[str], None] = print, today: dt.date | None = N
         BulkActivityDateChanged(today),
         BulkDurationChanged(20),
         BulkActivitySubmitted(),
-        BulkRetryFailedRequested(),
     ):
         await step(event)
+    say(f"\n(the backend misbehaves on purpose: {faults})")
+    while retryable_mentors(bloc.state.bulk):  # press Retry failed until nothing is left
+        await step(BulkRetryFailedRequested())
+    await step(BulkRetryFailedRequested())  # nothing left: reported, changes nothing
     await bloc.close()
     stored = backend.stored()
     single = sum(1 for r in stored if r.record.kind == "home_visit")

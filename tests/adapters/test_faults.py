@@ -29,7 +29,7 @@ from support import COORDINATOR, OTHER_ROSTER, ROSTER, VALID_DRAFT
 
 T = TypeVar("T")
 
-WITHHELD = "The server was busy and did not save this record; Retry failed sends it again."
+WITHHELD = "The server was busy and did not save this record."
 ACTIVE = ("m01", "m02", "m03", "m04", "m05", "m06")
 
 

@@ -92,3 +92,32 @@ def test_single_form_puts_errors_beside_fields_and_names_the_button() -> None:
     view = single_form(failed)
     assert (view.submit_label, view.can_edit, view.can_submit) == ("Retry", False, True)
     assert view.status.startswith("Could not be sent: Too many requests.")
+
+
+def test_an_all_or_nothing_failure_names_every_mentor_who_stopped_it() -> None:
+    """When an atomic batch is rolled back, the banner names each refused mentor and why."""
+    ids = ("m01", "m02", "m03")
+    board = StatusBoard.pending(ids)
+    board = board.settle(
+        "m01", MentorResult(MentorStatus.REJECTED, None, "Mentor 01 is paused.", "paused")
+    )
+    for mentor in ("m02", "m03"):
+        board = board.settle(
+            mentor, MentorResult(MentorStatus.REJECTED, None, "Not saved.", "rolled_back")
+        )
+    state = attrs.evolve(INITIAL_BULK_STATE, phase=BulkPhase.FAILED, submitted=ids, board=board)
+    screen = result_screen(state, ROSTER)
+    assert (
+        screen.error
+        == "Nothing was saved (all or nothing). Not accepted: Mentor 01: Mentor 01 is paused."
+    )
+    assert not screen.retry_enabled
+
+
+def test_the_headline_says_when_a_submission_is_being_cancelled() -> None:
+    """While Cancel settles what was in flight, the headline says so, with progress."""
+    state = settled(
+        ("m01", MentorStatus.REGISTERED), ("m02", MentorStatus.PENDING), phase=BulkPhase.SUBMITTING
+    )
+    screen = result_screen(attrs.evolve(state, cancelling=True), ROSTER)
+    assert screen.headline == "Cancelling… 1 of 2 answered."

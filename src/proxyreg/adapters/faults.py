@@ -33,7 +33,7 @@ from proxyreg.ports import (
 
 # Code of a record the fault injector withheld from the backend (a transient failure).
 UNAVAILABLE = "unavailable"
-WITHHELD_MESSAGE = "The server was busy and did not save this record; Retry failed sends it again."
+WITHHELD_MESSAGE = "The server was busy and did not save this record."
 RATE_LIMITED_MESSAGE = "Too many requests: slow down and try again."
 UNAVAILABLE_MESSAGE = "The server is unavailable for a moment."
 

@@ -198,7 +198,7 @@ def reconciled(
         record.client_key,
         Outcome.FAILED,
         code=NOT_SAVED,
-        message="Not saved: the server did not answer. Retry failed sends it again.",
+        message="Not saved: the server did not answer.",
     )
 
 
@@ -208,6 +208,5 @@ def in_doubt(record: ProxyRecord) -> RecordResult:
         record.client_key,
         Outcome.UNKNOWN,
         code=NO_ANSWER,
-        message="No answer from the server; it may have been saved. "
-        "Retry failed sends it again safely (no duplicate).",
+        message="No answer from the server; it may have been saved.",
     )

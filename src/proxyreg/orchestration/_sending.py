@@ -84,7 +84,7 @@ class Sending:
         try:
             await self.retrier.run(attempt, again=bool)
         except _Stopped as stop:
-            self.report_all(pending, Outcome.FAILED, f"{stop} Retry failed sends it.", stop.code)
+            self.report_all(pending, Outcome.FAILED, str(stop), stop.code)
             return
         except BatchUnsupportedError:
             raise
@@ -92,7 +92,7 @@ class Sending:
             self.report_all(
                 pending,
                 Outcome.FAILED,
-                f"{error} Retry failed sends it again.",
+                str(error),
                 f"http_{error.status}",
             )
             return

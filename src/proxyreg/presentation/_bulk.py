@@ -7,6 +7,7 @@ import attrs
 from proxyreg.domain import Roster
 from proxyreg.flows import BulkPhase, BulkProxyState, MentorStatus, StatusCounts
 from proxyreg.flows.bulk.reducer import matches_filter
+from proxyreg.ports import ROLLED_BACK
 
 SYMBOLS = {
     MentorStatus.PENDING: "…",
@@ -115,6 +116,21 @@ def _row(state: BulkProxyState, roster: Roster, mentor_id: str) -> ResultRow:
     )
 
 
+def _error(state: BulkProxyState, rows: tuple[ResultRow, ...]) -> str | None:
+    """The banner: all-or-nothing failures name every mentor who stopped the batch."""
+    rolled_back = [r for r in rows if _code(state, r) == ROLLED_BACK]
+    if rolled_back:
+        culprits = [r for r in rows if r.status is MentorStatus.REJECTED and r not in rolled_back]
+        named = "; ".join(f"{r.name}: {state.board.entries[r.mentor_id].message}" for r in culprits)
+        return f"Nothing was saved (all or nothing). Not accepted: {named}"
+    return state.last_error
+
+
+def _code(state: BulkProxyState, row: ResultRow) -> str | None:
+    entry = state.board.get(row.mentor_id)
+    return None if entry is None else entry.code
+
+
 def result_screen(state: BulkProxyState, roster: Roster) -> ResultScreen:
     """Rows in submission order; Retry failed is enabled only when it has something to resend."""
     counts = state.board.counts
@@ -124,11 +140,14 @@ def result_screen(state: BulkProxyState, roster: Roster) -> ResultScreen:
         succeeded=counts.succeeded,
         open=counts.total - counts.succeeded,
     )
+    if state.cancelling:
+        headline = f"Cancelling… {counts.done} of {counts.total} answered."
+    rows = tuple(_row(state, roster, m) for m in state.submitted)
     return ResultScreen(
         headline=headline,
-        rows=tuple(_row(state, roster, m) for m in state.submitted),
+        rows=rows,
         counts=counts,
         retry_enabled=state.phase in (BulkPhase.PARTIALLY_FAILED, BulkPhase.FAILED)
         and counts.retryable > 0,
-        error=state.last_error,
+        error=_error(state, rows),
     )
