@@ -11,6 +11,7 @@ switches. After every step, with nothing in flight:
   mentor shown failed or rejected is not stored; every stored record of the
   shown submission is shown registered (or still unknown);
 - every submitted mentor is in exactly one final status and the counts add up;
+- every mentor not registered carries a message saying why;
 - the ledger says what the screen says.
 
 `retry_until_settled` presses Retry failed until nothing is retryable, after
@@ -253,6 +254,14 @@ class BulkPromises(RuleBasedStateMachine):
             assert counts.of(status) == sum(
                 1 for _, e in bulk.board.entries.items() if e.status is status
             )
+
+    @invariant()
+    def every_failure_says_why(self) -> None:
+        if self.bloc is None:
+            return
+        for mentor, entry in self.bulk.board.entries.items():
+            if not entry.status.is_success:
+                assert len(entry.message) > 10, (mentor, entry)
 
     @invariant()
     def the_ledger_says_what_the_screen_says(self) -> None:

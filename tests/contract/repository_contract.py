@@ -1,0 +1,286 @@
+"""The repository port's contract, written once: every adapter's test module subclasses it.
+
+A subclass provides ``open_repository(world, max_batch_size)``: an async context
+manager yielding a fresh repository that holds ``world`` and nothing else.
+Each test runs in one event loop (``asyncio.run``), so adapters with
+connection pools work as they would in an application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import attrs
+import pytest
+
+from contract.world import KARI, OLA, PAUSED_ID, WORLD, World
+from proxyreg.domain import ActivityDraft, Outcome, ProxyRecord, RecordResult, Submission
+from proxyreg.ports import BatchTooLargeError, ProxyRepository, UnknownCoordinatorError
+
+DRAFT = ActivityDraft(
+    kind="home_visit", date=dt.date(2026, 11, 20), minutes=60, notes="Coffee and a walk"
+)
+
+
+def record(
+    mentor: str, submission: str = "s1", coordinator: str = KARI.id, **change: Any
+) -> ProxyRecord:
+    built = ProxyRecord.for_mentor(
+        submission_id=submission, mentor_id=mentor, coordinator_id=coordinator, draft=DRAFT
+    )
+    return attrs.evolve(built, **change)
+
+
+def outcomes(results: tuple[RecordResult, ...]) -> list[tuple[Outcome, str | None]]:
+    return [(r.outcome, r.code) for r in results]
+
+
+Scenario = Callable[[ProxyRepository], Awaitable[None]]
+
+
+class RepositoryContract:
+    """What every backend must do; see `proxyreg.ports.ProxyRepository`."""
+
+    def open_repository(
+        self, world: World, max_batch_size: int = 500
+    ) -> AbstractAsyncContextManager[ProxyRepository]:
+        raise NotImplementedError
+
+    def run(self, scenario: Scenario, max_batch_size: int = 500) -> None:
+        async def main() -> None:
+            async with self.open_repository(WORLD, max_batch_size) as repo:
+                await scenario(repo)
+
+        asyncio.run(main())
+
+    # --- roster -------------------------------------------------------------------------
+    def test_roster_lists_assigned_mentors_by_name(self) -> None:
+        """A roster holds the coordinator's mentors, paused too, in name order."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            roster = await repo.roster(KARI.id)
+            assert roster.coordinator == KARI
+            expected = sorted(
+                (m for m in WORLD.mentors if m.chapter_id == KARI.chapter_id),
+                key=lambda m: (m.name, m.id),
+            )
+            assert list(roster.mentors) == expected
+            with pytest.raises(UnknownCoordinatorError):
+                await repo.roster("nobody")
+
+        self.run(scenario)
+
+    # --- register ------------------------------------------------------------------------
+    def test_each_record_gets_one_result_in_input_order(self) -> None:
+        """Results come back one per record, in the order sent, each with a record id."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            sent = [record("m02"), record("m01"), record("m03")]
+            results = await repo.register(KARI.id, sent)
+            assert [r.client_key for r in results] == [r.client_key for r in sent]
+            assert {r.outcome for r in results} == {Outcome.REGISTERED}
+            assert len({r.record_id for r in results}) == 3
+            assert all(r.record_id for r in results)
+
+        self.run(scenario)
+
+    def test_an_empty_batch_answers_nothing(self) -> None:
+        """register([]) answers () and stores nothing."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            assert await repo.register(KARI.id, []) == ()
+            assert await repo.find_registered([record("m01").client_key]) == {}
+
+        self.run(scenario)
+
+    def test_a_batch_over_the_limit_is_refused_whole(self) -> None:
+        """Too many records raise BatchTooLargeError and store none of them."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            sent = [record("m01"), record("m02"), record("m03")]
+            with pytest.raises(BatchTooLargeError):
+                await repo.register(KARI.id, sent)
+            with pytest.raises(BatchTooLargeError):
+                await repo.register_atomic(KARI.id, sent)
+            assert await repo.find_registered([r.client_key for r in sent]) == {}
+
+        self.run(scenario, max_batch_size=2)
+
+    def test_a_replay_answers_the_original_record(self) -> None:
+        """The same key and payload again, in one batch or later, is already_registered with the
+        first record id, and is stored once."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            first = await repo.register(KARI.id, [record("m01"), record("m01")])
+            again = await repo.register(KARI.id, [record("m01")])
+            one = await repo.register_one(KARI.id, record("m01"))
+            original = first[0].record_id
+            assert [(r.outcome, r.record_id) for r in (*first, *again, one)] == [
+                (Outcome.REGISTERED, original),
+                (Outcome.ALREADY_REGISTERED, original),
+                (Outcome.ALREADY_REGISTERED, original),
+                (Outcome.ALREADY_REGISTERED, original),
+            ]
+
+        self.run(scenario)
+
+    def test_the_same_key_with_another_payload_is_a_conflict(self) -> None:
+        """A reused key with different details is rejected as a conflict; the first stays."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            (first,) = await repo.register(KARI.id, [record("m01")])
+            results = await repo.register(KARI.id, [record("m01", minutes=90)])
+            assert outcomes(results) == [(Outcome.REJECTED, "conflict")]
+            assert results[0].message
+            found = await repo.find_registered([record("m01").client_key])
+            assert found == {record("m01").client_key: first.record_id}
+
+        self.run(scenario)
+
+    def test_refusals_stand_alone(self) -> None:
+        """Unassigned, paused, impersonated and invalid records are each rejected with their
+        code and a message, and the valid record beside them is stored."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            sent = [
+                record("x01"),
+                record(PAUSED_ID),
+                record("m02", registered_by=OLA.id),
+                record("m03", minutes=0),
+                record("m04"),
+                record("m05", notes="x" * 2001),
+            ]
+            results = await repo.register(KARI.id, sent)
+            assert outcomes(results) == [
+                (Outcome.REJECTED, "not_assigned"),
+                (Outcome.REJECTED, "paused"),
+                (Outcome.REJECTED, "forbidden"),
+                (Outcome.REJECTED, "invalid"),
+                (Outcome.REGISTERED, None),
+                (Outcome.REJECTED, "invalid"),
+            ]
+            assert all(r.message for r in results)
+            found = await repo.find_registered([r.client_key for r in sent])
+            assert list(found) == [record("m04").client_key]
+
+        self.run(scenario)
+
+    def test_notes_are_stored_verbatim(self) -> None:
+        """Quotes, SQL and unicode in notes are kept exactly (no injection, no mangling)."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            notes = "Robert'); DROP TABLE proxy_activities;-- «æøå» \\n 🙂"
+            sent = record("m01", notes=notes)
+            await repo.record_submission(Submission("s1", KARI.id, (sent,)))
+            await repo.register(KARI.id, [sent])
+            replay = await repo.register(KARI.id, [sent])
+            assert replay[0].outcome is Outcome.ALREADY_REGISTERED
+            entry = await repo.ledger_entry("s1")
+            assert entry is not None
+            assert entry.submission.records[0] == sent
+
+        self.run(scenario)
+
+    def test_register_one_answers_like_a_batch_of_one(self) -> None:
+        """register_one stores and refuses exactly as register does."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            ok = await repo.register_one(KARI.id, record("m01"))
+            refused = await repo.register_one(KARI.id, record("x01"))
+            assert (ok.outcome, refused.outcome, refused.code) == (
+                Outcome.REGISTERED,
+                Outcome.REJECTED,
+                "not_assigned",
+            )
+
+        self.run(scenario)
+
+    # --- atomic --------------------------------------------------------------------------
+    def test_atomic_stores_all_when_all_are_fine(self) -> None:
+        """An all-or-nothing batch with nothing wrong stores every record."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            sent = [record("m01"), record("m02")]
+            results = await repo.register_atomic(KARI.id, sent)
+            assert {r.outcome for r in results} == {Outcome.REGISTERED}
+            assert len(await repo.find_registered([r.client_key for r in sent])) == 2
+
+        self.run(scenario)
+
+    def test_atomic_stores_nothing_when_one_is_refused(self) -> None:
+        """One refused record: nothing stored, it says why, the others say rolled back."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            sent = [record("m01"), record(PAUSED_ID), record("m02")]
+            results = await repo.register_atomic(KARI.id, sent)
+            assert outcomes(results) == [
+                (Outcome.REJECTED, "rolled_back"),
+                (Outcome.REJECTED, "paused"),
+                (Outcome.REJECTED, "rolled_back"),
+            ]
+            assert await repo.find_registered([r.client_key for r in sent]) == {}
+
+        self.run(scenario)
+
+    # --- reconciliation -----------------------------------------------------------------
+    def test_reconciliation_reports_only_stored_keys_of_the_caller(self) -> None:
+        """find_registered maps stored keys to record ids and leaves unknown keys out."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            (stored,) = await repo.register(KARI.id, [record("m01")])
+            found = await repo.find_registered([record("m01").client_key, record("m02").client_key])
+            assert found == {record("m01").client_key: stored.record_id}
+
+        self.run(scenario)
+
+    # --- ledger --------------------------------------------------------------------------
+    def test_the_ledger_keeps_submissions_and_latest_outcomes(self) -> None:
+        """A recorded submission comes back with the outcomes recorded for it, latest winning."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            sub = Submission("s1", KARI.id, (record("m01"), record("m02")))
+            await repo.record_submission(sub)
+            failed = RecordResult(record("m01").client_key, Outcome.FAILED, message="busy")
+            ok = RecordResult(record("m01").client_key, Outcome.REGISTERED, "rec-9", message="ok")
+            await repo.record_outcomes("s1", {"m01": failed})
+            await repo.record_outcomes("s1", {"m01": ok})
+            entry = await repo.ledger_entry("s1")
+            assert entry is not None
+            assert entry.submission == sub
+            assert dict(entry.outcomes) == {"m01": ok}
+            assert entry.unanswered() == ("m02",)
+            assert await repo.ledger_entry("nope") is None
+
+        self.run(scenario)
+
+    def test_recording_a_submission_again_adds_only_new_records(self) -> None:
+        """A Retry failed records the same id with a subset: nothing changes; new records join."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            sub = Submission("s1", KARI.id, (record("m01"), record("m02")))
+            await repo.record_submission(sub)
+            await repo.record_submission(attrs.evolve(sub, records=sub.records[1:]))
+            await repo.record_submission(attrs.evolve(sub, records=(record("m03"),)))
+            entry = await repo.ledger_entry("s1")
+            assert entry is not None
+            assert entry.submission.mentor_ids == ("m01", "m02", "m03")
+
+        self.run(scenario)
+
+    def test_the_latest_submission_is_per_coordinator_and_kind(self) -> None:
+        """latest_submission answers the newest of that coordinator and kind, or None."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            assert await repo.latest_submission(KARI.id) is None
+            for sid, kind in (("a", "bulk"), ("b", "single"), ("c", "bulk")):
+                await repo.record_submission(Submission(sid, KARI.id, (record("m01", sid),), kind))
+            latest = await repo.latest_submission(KARI.id)
+            single = await repo.latest_submission(KARI.id, "single")
+            assert (latest and latest.submission.id, single and single.submission.id) == ("c", "b")
+            assert await repo.latest_submission(OLA.id) is None
+
+        self.run(scenario)
