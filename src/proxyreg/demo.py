@@ -134,7 +134,7 @@ async def run_demo(
         await step(event)
     while bloc.state.single.phase is SinglePhase.FAILED:  # Retry: the same record, same key
         await step(SingleActivitySubmitted())
-    for event in (
+    for bulk_event in (
         BulkFlowEntered(),
         BulkMentorsSelected(("m01", "m09")),
         BulkAllMentorsSelected(),
@@ -146,7 +146,7 @@ async def run_demo(
         BulkDurationChanged(20),
         BulkActivitySubmitted(),
     ):
-        await step(event)
+        await step(bulk_event)
     say(f"\n(the backend misbehaves on purpose: {faults})")
     while retryable_mentors(bloc.state.bulk):  # press Retry failed until nothing is left
         await step(BulkRetryFailedRequested())

@@ -200,7 +200,7 @@ class BulkPromises(RuleBasedStateMachine):
             if self.bloc.state.active_flow is not ActiveFlow.BULK:
                 await self.bloc.add(BulkFlowEntered())
                 await self.bloc.settled()
-            for _ in range(60):
+            for _ in range(400):  # enough for the worst fault mix (each press ~9% to settle)
                 if not retryable_mentors(self.bulk):
                     return
                 await self.bloc.add(BulkRetryFailedRequested())

@@ -1,0 +1,673 @@
+"""The SQLite repository: the embedded default backend, one file on disk, standard library only.
+
+What it does:
+
+- keeps the people, the proxy records (one per client key) and the submission ledger
+  in one SQLite file, in WAL mode with foreign keys on and a busy timeout;
+- creates and upgrades the schema from the versioned SQL files shipped in
+  ``proxyreg/adapters/sql/sqlite`` (``001_initial.sql``, …), each in its own
+  transaction, the version kept in ``PRAGMA user_version``;
+- runs every sqlite3 call on one worker thread of its own, so an asyncio loop (a UI)
+  is never blocked and the connection is only ever used from the thread that opened it;
+- answers exactly as the in-memory reference does (`proxyreg.adapters.memory`).
+
+What it does not do: there is no row-level security. The embedded default is
+single-user: whoever can open the file reads and writes everything in it, so
+`SqliteRepository.find_registered` reports every stored key, not only the caller's.
+The per-coordinator checks (forbidden, not assigned, paused) still hold for writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+from types import TracebackType
+from typing import Any, TypeVar
+
+import attrs
+
+from proxyreg.adapters.memory import rolled_back
+from proxyreg.domain import (
+    DEFAULT_RULES,
+    Coordinator,
+    LedgerEntry,
+    Mentor,
+    Outcome,
+    ProxyRecord,
+    RecordResult,
+    Roster,
+    Submission,
+    ValidationRules,
+    validate_record,
+)
+from proxyreg.ports import (
+    CONFLICT,
+    FORBIDDEN,
+    INVALID,
+    NOT_ASSIGNED,
+    PAUSED,
+    BatchTooLargeError,
+    TransientError,
+    UnknownCoordinatorError,
+    UnknownSubmissionError,
+)
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_SECONDS = 5.0
+"""How long a call waits for another connection's write lock before giving up."""
+
+# The answers, word for word as the in-memory reference gives them.
+CONFLICT_MESSAGE = "This record was already sent with different details; nothing was changed."
+REPLAY_MESSAGE = "Already registered earlier."
+REGISTERED_MESSAGE = "Registered."
+FORBIDDEN_MESSAGE = "You can only register activities as yourself."
+NOT_ASSIGNED_MESSAGE = "This mentor is not assigned to you."
+BUSY_MESSAGE = "The database is busy with another writer; try again in a moment."
+
+
+class RepositoryClosedError(RuntimeError):
+    """A call on a repository that was closed."""
+
+
+class SchemaError(RuntimeError):
+    """The database file's schema is not one this version can use (newer, or a broken migration)."""
+
+
+# --- migrations ----------------------------------------------------------------------------
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+@attrs.frozen
+class Migration:
+    """One schema step: ``version`` is the number its file name starts with."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> tuple[Migration, ...]:
+    """The shipped migrations in order; their versions must run 1, 2, 3, … without gaps."""
+    folder = resources.files("proxyreg.adapters").joinpath("sql", "sqlite")
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise SchemaError(f"Migrations must be numbered 1, 2, 3, …: {[m.name for m in found]}")
+    return tuple(found)
+
+
+def split_statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (``;`` inside strings and comments kept).
+
+    `sqlite3.Connection.executescript` would commit any open transaction first, so a
+    migration runs its statements one by one inside a transaction of its own.
+    """
+    *pieces, rest = script.split(";")
+    buffer = ""
+    for piece in pieces:
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    leftover = [line for line in (buffer + rest).splitlines() if not _is_comment(line)]
+    if "".join(leftover).strip():
+        raise SchemaError(f"An SQL statement does not end with ';': {' '.join(leftover)[:60]!r}")
+
+
+def _is_comment(line: str) -> bool:
+    return line.strip().startswith("--")
+
+
+def _user_version(connection: sqlite3.Connection) -> int:
+    version: int = connection.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(connection: sqlite3.Connection) -> tuple[int, ...]:
+    """Apply the migrations the database does not have yet, in order; answer their versions.
+
+    Each runs in its own ``BEGIN IMMEDIATE`` transaction, and its last statement sets
+    ``PRAGMA user_version`` (checked here). The version is read again inside the
+    transaction, so two processes opening a new file at once apply each step once.
+    """
+    known = migrations()
+    current = _user_version(connection)
+    if current > len(known):
+        raise SchemaError(
+            f"The database has schema version {current}; this proxyreg knows up to {len(known)}."
+        )
+    applied = []
+    for migration in known[current:]:
+        with _transaction(connection):
+            if _user_version(connection) >= migration.version:
+                continue  # another connection applied it meanwhile
+            for statement in split_statements(migration.sql):
+                connection.execute(statement)
+            if _user_version(connection) != migration.version:
+                raise SchemaError(
+                    f"{migration.name} must end with PRAGMA user_version = {migration.version};"
+                )
+        applied.append(migration.version)
+    return tuple(applied)
+
+
+# --- transactions ---------------------------------------------------------------------------
+
+
+class _Transaction:
+    """An open transaction that its block may roll back on purpose."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def roll_back(self) -> None:
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
+
+
+@contextlib.contextmanager
+def _transaction(
+    connection: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE"
+) -> Iterator[_Transaction]:
+    """One transaction: committed when the block ends, rolled back when it raises.
+
+    Writes begin ``IMMEDIATE``: the write lock is taken up front, so what a
+    transaction reads cannot change under it before it commits.
+    """
+    connection.execute(begin)
+    transaction = _Transaction(connection)
+    try:
+        yield transaction
+    except BaseException:
+        transaction.roll_back()
+        raise
+    if connection.in_transaction:
+        connection.execute("COMMIT")
+
+
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+@contextlib.contextmanager
+def _busy_is_transient() -> Iterator[None]:
+    """Another writer held the lock past the busy timeout: nothing stored, retry later (503)."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF not in _BUSY_CODES:
+            raise
+        raise TransientError(503, BUSY_MESSAGE) from error
+
+
+def payload_hash(record: ProxyRecord) -> str:
+    """The sha256 of the record's payload as canonical JSON: equal payloads, equal hashes."""
+    canonical = json.dumps(
+        list(record.payload()), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def new_record_id() -> str:
+    return uuid.uuid4().hex
+
+
+# --- SQL ---------------------------------------------------------------------------------
+
+_UPSERT_CHAPTER = "INSERT INTO chapters (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"
+_UPSERT_COORDINATOR = """
+    INSERT INTO coordinators (id, name, chapter_id) VALUES (?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, chapter_id = excluded.chapter_id
+"""
+_UPSERT_MENTOR = """
+    INSERT INTO mentors (id, name, chapter_id, active) VALUES (?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE
+    SET name = excluded.name, chapter_id = excluded.chapter_id, active = excluded.active
+"""
+_ASSIGN = """
+    INSERT INTO coordinator_mentors (coordinator_id, mentor_id) VALUES (?, ?)
+    ON CONFLICT (coordinator_id, mentor_id) DO NOTHING
+"""
+
+_SELECT_COORDINATOR = "SELECT id, name, chapter_id FROM coordinators WHERE id = ?"
+_SELECT_ROSTER = """
+    SELECT m.id, m.name, m.chapter_id, m.active
+    FROM coordinator_mentors AS cm JOIN mentors AS m ON m.id = cm.mentor_id
+    WHERE cm.coordinator_id = ?
+    ORDER BY m.name, m.id
+"""
+_SELECT_ASSIGNED_MENTOR = """
+    SELECT m.name, m.active
+    FROM coordinator_mentors AS cm JOIN mentors AS m ON m.id = cm.mentor_id
+    WHERE cm.coordinator_id = ? AND cm.mentor_id = ?
+"""
+
+_SELECT_STORED = "SELECT id, payload_hash FROM proxy_activities WHERE client_key = ?"
+_INSERT_ACTIVITY = """
+    INSERT INTO proxy_activities (
+        id, client_key, payload_hash, mentor_id, registered_by,
+        kind, activity_date, minutes, notes, participants
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_FIND_REGISTERED = """
+    SELECT a.client_key, a.id
+    FROM json_each(?) AS wanted JOIN proxy_activities AS a ON a.client_key = wanted.value
+"""
+
+_INSERT_SUBMISSION = """
+    INSERT INTO submissions (id, coordinator_id, kind, created_seq)
+    VALUES (?, ?, ?, (SELECT coalesce(max(created_seq), 0) + 1 FROM submissions))
+    ON CONFLICT (id) DO NOTHING
+"""
+_SELECT_SUBMISSION = "SELECT coordinator_id, kind FROM submissions WHERE id = ?"
+_SELECT_LATEST_SUBMISSION = """
+    SELECT id FROM submissions WHERE coordinator_id = ? AND kind = ?
+    ORDER BY created_seq DESC LIMIT 1
+"""
+_SELECT_RECORD_MENTORS = "SELECT mentor_id FROM submission_records WHERE submission_id = ?"
+_INSERT_SUBMISSION_RECORD = """
+    INSERT INTO submission_records (
+        submission_id, position, mentor_id, client_key, registered_by,
+        kind, activity_date, minutes, notes, participants
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_SELECT_SUBMISSION_RECORDS = """
+    SELECT client_key, mentor_id, registered_by, kind, activity_date, minutes, notes, participants
+    FROM submission_records WHERE submission_id = ? ORDER BY position
+"""
+_UPSERT_OUTCOME = """
+    INSERT INTO submission_outcomes (
+        submission_id, mentor_id, client_key, outcome, record_id, code, message
+    ) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (submission_id, mentor_id) DO UPDATE SET
+        client_key = excluded.client_key, outcome = excluded.outcome,
+        record_id = excluded.record_id, code = excluded.code, message = excluded.message
+"""
+_SELECT_OUTCOMES = """
+    SELECT mentor_id, client_key, outcome, record_id, code, message
+    FROM submission_outcomes WHERE submission_id = ? ORDER BY rowid
+"""
+
+
+# --- the database, on its own thread -------------------------------------------------------
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on.
+
+    The schema is brought up to date before it is returned.
+    """
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        migrate(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+class _Database:
+    """The synchronous work, all of it on the repository's worker thread."""
+
+    def __init__(self, connection: sqlite3.Connection, rules: ValidationRules) -> None:
+        self.connection = connection
+        self.rules = rules
+
+    # people
+    def add_world(
+        self,
+        coordinators: Sequence[Coordinator],
+        mentors: Sequence[Mentor],
+        assignments: Sequence[tuple[str, str]],
+    ) -> None:
+        db = self.connection
+        chapters = dict.fromkeys(
+            [c.chapter_id for c in coordinators] + [m.chapter_id for m in mentors]
+        )
+        with _transaction(db):
+            db.executemany(_UPSERT_CHAPTER, [(c, c) for c in chapters])
+            db.executemany(
+                _UPSERT_COORDINATOR, [(c.id, c.name, c.chapter_id) for c in coordinators]
+            )
+            db.executemany(
+                _UPSERT_MENTOR, [(m.id, m.name, m.chapter_id, int(m.active)) for m in mentors]
+            )
+            db.executemany(_ASSIGN, assignments)
+
+    def roster(self, coordinator_id: str) -> Roster:
+        with _transaction(self.connection, "BEGIN"):
+            found = self.connection.execute(_SELECT_COORDINATOR, (coordinator_id,)).fetchone()
+            if found is None:
+                raise UnknownCoordinatorError(coordinator_id)
+            rows = self.connection.execute(_SELECT_ROSTER, (coordinator_id,)).fetchall()
+        mentors = tuple(Mentor(i, name, chapter, bool(active)) for i, name, chapter, active in rows)
+        return Roster(Coordinator(*found), mentors)
+
+    # records
+    def register(
+        self, coordinator_id: str, records: Sequence[ProxyRecord], *, atomic: bool
+    ) -> tuple[RecordResult, ...]:
+        """All records in one transaction, each checked and stored on its own, in order.
+
+        Check-then-insert rather than a savepoint per record: the transaction takes the
+        write lock at BEGIN IMMEDIATE, so nothing can store a key between the check and
+        the insert, and a refused record never reaches an INSERT, so there is nothing of
+        it to undo. A key repeated in the batch finds the first one's row: a replay.
+        Any error rolls the whole call back (nothing stored).
+        """
+        with _busy_is_transient(), _transaction(self.connection) as transaction:
+            results = tuple(self._register_one(coordinator_id, r) for r in records)
+            if atomic and not all(r.outcome.is_success for r in results):
+                transaction.roll_back()
+                return rolled_back(results)
+            return results
+
+    def _register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+        key, digest = record.client_key, payload_hash(record)
+        stored = self.connection.execute(_SELECT_STORED, (key,)).fetchone()
+        if stored is not None:
+            record_id, stored_digest = stored
+            if stored_digest != digest:
+                return RecordResult(key, Outcome.REJECTED, code=CONFLICT, message=CONFLICT_MESSAGE)
+            return RecordResult(key, Outcome.ALREADY_REGISTERED, record_id, message=REPLAY_MESSAGE)
+        refusal = self._refusal(coordinator_id, record)
+        if refusal is not None:
+            return refusal
+        record_id = new_record_id()
+        self.connection.execute(_INSERT_ACTIVITY, _activity_row(record_id, digest, record))
+        return RecordResult(key, Outcome.REGISTERED, record_id, message=REGISTERED_MESSAGE)
+
+    def _refusal(self, coordinator_id: str, record: ProxyRecord) -> RecordResult | None:
+        """Why this record may not be stored, in the reference's order, or None."""
+        key = record.client_key
+        if record.registered_by != coordinator_id:
+            return RecordResult(key, Outcome.REJECTED, code=FORBIDDEN, message=FORBIDDEN_MESSAGE)
+        mentor = self.connection.execute(
+            _SELECT_ASSIGNED_MENTOR, (coordinator_id, record.mentor_id)
+        ).fetchone()
+        if mentor is None:
+            return RecordResult(
+                key, Outcome.REJECTED, code=NOT_ASSIGNED, message=NOT_ASSIGNED_MESSAGE
+            )
+        name, active = mentor
+        if not active:
+            return RecordResult(key, Outcome.REJECTED, code=PAUSED, message=f"{name} is paused.")
+        problems = validate_record(record, self.rules)
+        if problems:
+            message = " ".join(e.message for e in problems)
+            return RecordResult(key, Outcome.REJECTED, code=INVALID, message=message)
+        return None
+
+    def find_registered(self, client_keys: Sequence[str]) -> dict[str, str]:
+        wanted = json.dumps(list(client_keys))
+        found = dict(self.connection.execute(_FIND_REGISTERED, (wanted,)).fetchall())
+        return {key: found[key] for key in client_keys if key in found}
+
+    # ledger
+    def record_submission(self, submission: Submission) -> None:
+        db = self.connection
+        with _transaction(db):
+            db.execute(
+                _INSERT_SUBMISSION, (submission.id, submission.coordinator_id, submission.kind)
+            )
+            known = {row[0] for row in db.execute(_SELECT_RECORD_MENTORS, (submission.id,))}
+            new = [r for r in submission.records if r.mentor_id not in known]
+            rows = [
+                _submission_record_row(submission.id, len(known) + i, r) for i, r in enumerate(new)
+            ]
+            db.executemany(_INSERT_SUBMISSION_RECORD, rows)
+
+    def record_outcomes(self, submission_id: str, outcomes: Mapping[str, RecordResult]) -> None:
+        db = self.connection
+        with _transaction(db):
+            if db.execute(_SELECT_SUBMISSION, (submission_id,)).fetchone() is None:
+                raise UnknownSubmissionError(submission_id)
+            db.executemany(
+                _UPSERT_OUTCOME,
+                [_outcome_row(submission_id, mentor, r) for mentor, r in outcomes.items()],
+            )
+
+    def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
+        with _transaction(self.connection, "BEGIN"):
+            return self._read_entry(submission_id)
+
+    def latest_submission(self, coordinator_id: str, kind: str) -> LedgerEntry | None:
+        with _transaction(self.connection, "BEGIN"):
+            found = self.connection.execute(
+                _SELECT_LATEST_SUBMISSION, (coordinator_id, kind)
+            ).fetchone()
+            return None if found is None else self._read_entry(found[0])
+
+    def _read_entry(self, submission_id: str) -> LedgerEntry | None:
+        """One submission with its records and outcomes; the caller holds a read transaction."""
+        db = self.connection
+        found = db.execute(_SELECT_SUBMISSION, (submission_id,)).fetchone()
+        if found is None:
+            return None
+        coordinator_id, kind = found
+        rows = db.execute(_SELECT_SUBMISSION_RECORDS, (submission_id,)).fetchall()
+        records = tuple(_record_from_row(submission_id, row) for row in rows)
+        outcomes = {
+            row[0]: _result_from_row(row[1:])
+            for row in db.execute(_SELECT_OUTCOMES, (submission_id,))
+        }
+        return LedgerEntry(Submission(submission_id, coordinator_id, records, kind), outcomes)
+
+
+def _activity_row(record_id: str, digest: str, record: ProxyRecord) -> tuple[object, ...]:
+    return (
+        record_id,
+        record.client_key,
+        digest,
+        record.mentor_id,
+        record.registered_by,
+        record.kind,
+        record.date.isoformat(),
+        record.minutes,
+        record.notes,
+        record.participants,
+    )
+
+
+def _submission_record_row(
+    submission_id: str, position: int, record: ProxyRecord
+) -> tuple[object, ...]:
+    return (
+        submission_id,
+        position,
+        record.mentor_id,
+        record.client_key,
+        record.registered_by,
+        record.kind,
+        record.date.isoformat(),
+        record.minutes,
+        record.notes,
+        record.participants,
+    )
+
+
+def _record_from_row(submission_id: str, row: Sequence[Any]) -> ProxyRecord:
+    client_key, mentor_id, registered_by, kind, date, minutes, notes, participants = row
+    return ProxyRecord(
+        client_key=client_key,
+        submission_id=submission_id,
+        mentor_id=mentor_id,
+        registered_by=registered_by,
+        kind=kind,
+        date=dt.date.fromisoformat(date),
+        minutes=minutes,
+        notes=notes,
+        participants=participants,
+    )
+
+
+def _outcome_row(submission_id: str, mentor_id: str, result: RecordResult) -> tuple[object, ...]:
+    return (
+        submission_id,
+        mentor_id,
+        result.client_key,
+        result.outcome.value,
+        result.record_id,
+        result.code,
+        result.message,
+    )
+
+
+def _result_from_row(row: Sequence[Any]) -> RecordResult:
+    client_key, outcome, record_id, code, message = row
+    return RecordResult(client_key, Outcome(outcome), record_id, code, message)
+
+
+# --- the repository ------------------------------------------------------------------------
+
+
+class SqliteRepository:
+    """The `ProxyRepository` on one SQLite file; open with `SqliteRepository.open`."""
+
+    def __init__(
+        self, database: _Database, executor: ThreadPoolExecutor, max_batch_size: int
+    ) -> None:
+        self._database = database
+        self._executor = executor
+        self._max_batch_size = max_batch_size
+        self._closed = False
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        max_batch_size: int = 500,
+        rules: ValidationRules = DEFAULT_RULES,
+    ) -> SqliteRepository:
+        """Open (creating if need be) the database file and bring its schema up to date."""
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="proxyreg-sqlite")
+        loop = asyncio.get_running_loop()
+        try:
+            connection = await loop.run_in_executor(executor, connect, os.fspath(path))
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(_Database(connection, rules), executor, max_batch_size)
+
+    async def close(self) -> None:
+        """Close the connection and stop the worker thread; closing twice does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._executor, self._database.connection.close)
+        finally:
+            self._executor.shutdown(wait=False)
+
+    async def __aenter__(self) -> SqliteRepository:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        """Run ``work`` on the worker thread, after every call made before it."""
+        if self._closed:
+            raise RepositoryClosedError("This SQLite repository is closed.")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    @property
+    def max_batch_size(self) -> int:
+        return self._max_batch_size
+
+    async def add_world(
+        self,
+        coordinators: Iterable[Coordinator],
+        mentors: Iterable[Mentor],
+        assignments: Iterable[tuple[str, str]],
+    ) -> None:
+        """Seed coordinators, mentors and (coordinator id, mentor id) assignments.
+
+        Chapters are created from the chapter ids (named by their id). Idempotent:
+        seeding again updates names, chapters and paused flags and adds what is new.
+        """
+        work = functools.partial(
+            self._database.add_world, tuple(coordinators), tuple(mentors), tuple(assignments)
+        )
+        await self._run(work)
+
+    async def roster(self, coordinator_id: str) -> Roster:
+        return await self._run(functools.partial(self._database.roster, coordinator_id))
+
+    async def register(
+        self, coordinator_id: str, records: Sequence[ProxyRecord]
+    ) -> tuple[RecordResult, ...]:
+        return await self._register(coordinator_id, records, atomic=False)
+
+    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+        (result,) = await self._register(coordinator_id, [record], atomic=False)
+        return result
+
+    async def register_atomic(
+        self, coordinator_id: str, records: Sequence[ProxyRecord]
+    ) -> tuple[RecordResult, ...]:
+        return await self._register(coordinator_id, records, atomic=True)
+
+    async def _register(
+        self, coordinator_id: str, records: Sequence[ProxyRecord], *, atomic: bool
+    ) -> tuple[RecordResult, ...]:
+        if len(records) > self._max_batch_size:
+            raise BatchTooLargeError(len(records), self._max_batch_size)
+        if not records:
+            return ()
+        work = functools.partial(
+            self._database.register, coordinator_id, tuple(records), atomic=atomic
+        )
+        return await self._run(work)
+
+    async def find_registered(self, client_keys: Sequence[str]) -> Mapping[str, str]:
+        """Stored keys with their record ids. No row-level security: every stored key is
+        reported, whoever registered it (the embedded default is single-user)."""
+        if not client_keys:
+            return {}
+        return await self._run(
+            functools.partial(self._database.find_registered, tuple(client_keys))
+        )
+
+    async def record_submission(self, submission: Submission) -> None:
+        await self._run(functools.partial(self._database.record_submission, submission))
+
+    async def record_outcomes(
+        self, submission_id: str, outcomes: Mapping[str, RecordResult]
+    ) -> None:
+        work = functools.partial(self._database.record_outcomes, submission_id, dict(outcomes))
+        await self._run(work)
+
+    async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
+        return await self._run(functools.partial(self._database.ledger_entry, submission_id))
+
+    async def latest_submission(
+        self, coordinator_id: str, kind: str = "bulk"
+    ) -> LedgerEntry | None:
+        work = functools.partial(self._database.latest_submission, coordinator_id, kind)
+        return await self._run(work)
