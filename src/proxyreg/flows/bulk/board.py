@@ -34,7 +34,7 @@ class MentorStatus(enum.Enum):
         return self in (MentorStatus.FAILED, MentorStatus.UNKNOWN)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # hashed into the board's fingerprint on every update
 class MentorResult:
     """One mentor's line on the result screen."""
 
@@ -49,7 +49,7 @@ class MentorResult:
 
 
 PENDING = MentorResult(MentorStatus.PENDING)
-_ORDER = tuple(MentorStatus)
+_POSITION = {status: i for i, status in enumerate(MentorStatus)}
 
 
 @attrs.frozen
@@ -65,7 +65,14 @@ class StatusCounts:
 
     @property
     def total(self) -> int:
-        return sum(attrs.astuple(self))
+        return (
+            self.pending
+            + self.registered
+            + self.already_registered
+            + self.rejected
+            + self.failed
+            + self.unknown
+        )
 
     @property
     def done(self) -> int:
@@ -83,10 +90,18 @@ class StatusCounts:
         return int(getattr(self, status.value))
 
     def moved(self, old: MentorStatus | None, new: MentorStatus) -> StatusCounts:
-        values = list(attrs.astuple(self))
+        """The counts with one mentor moved from ``old`` (None: newly counted) to ``new``."""
+        values = [
+            self.pending,
+            self.registered,
+            self.already_registered,
+            self.rejected,
+            self.failed,
+            self.unknown,
+        ]
         if old is not None:
-            values[_ORDER.index(old)] -= 1
-        values[_ORDER.index(new)] += 1
+            values[_POSITION[old]] -= 1
+        values[_POSITION[new]] += 1
         return StatusCounts(*values)
 
 

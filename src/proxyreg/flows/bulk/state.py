@@ -11,6 +11,10 @@ from proxyreg.flows.bulk.board import StatusBoard
 from proxyreg.persistent import PersistentSet
 
 
+def _same_ids(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return a is b or a == b
+
+
 class BulkPhase(enum.Enum):
     SELECTING = "selecting"
     SUBMITTING = "submitting"
@@ -35,7 +39,9 @@ class BulkProxyState:
     draft: ActivityDraft = EMPTY_DRAFT
     errors: ValidationErrors = NO_ERRORS
     submission_id: str | None = None
-    submitted: tuple[str, ...] = ()
+    # Compared by identity first: attrs compares a tuple field element by element even
+    # against itself, which would make every emitted state cost O(N) to compare.
+    submitted: tuple[str, ...] = attrs.field(default=(), eq=attrs.cmp_using(eq=_same_ids))
     board: StatusBoard = attrs.field(factory=StatusBoard)
     last_error: str | None = None
     cancelling: bool = False
