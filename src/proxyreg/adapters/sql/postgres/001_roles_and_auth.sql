@@ -1,0 +1,58 @@
+-- The Supabase-shaped foundation: the API roles and the auth schema.
+--
+-- Roles are cluster-wide and shared by every database on the server, so they are
+-- created only when missing (tolerating a concurrent creator) and never dropped.
+
+do $$
+declare
+    wanted text;
+begin
+    foreach wanted in array array['anon', 'authenticated'] loop
+        if not exists (select 1 from pg_catalog.pg_roles where rolname = wanted) then
+            begin
+                execute format('create role %I nologin noinherit', wanted);
+            exception when duplicate_object or unique_violation then
+                null;  -- created meanwhile by a migration of another database
+            end;
+        end if;
+    end loop;
+    -- The owner connection switches to `authenticated` (SET LOCAL ROLE), as PostgREST's
+    -- authenticator does: a non-superuser owner needs to be a member.
+    if not pg_catalog.pg_has_role(current_user, 'authenticated', 'member') then
+        execute format('grant authenticated to %I', current_user);
+    end if;
+end
+$$;
+
+-- Nothing here is for everyone: the API roles get exactly what 003 grants them.
+revoke all on schema public from public;
+revoke all on schema public from anon;
+grant usage on schema public to authenticated;
+
+create schema if not exists auth;
+revoke all on schema auth from public;
+grant usage on schema auth to authenticated;
+
+-- The request's JWT claims, as PostgREST sets them for each request.
+create or replace function auth.jwt() returns jsonb
+language sql stable
+as $$
+    select coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb
+$$;
+
+-- The caller's id: the `sub` claim, as text (coordinator ids are text here).
+create or replace function auth.uid() returns text
+language sql stable
+as $$
+    select nullif(auth.jwt() ->> 'sub', '')
+$$;
+
+revoke all on function auth.jwt() from public;
+revoke all on function auth.uid() from public;
+grant execute on function auth.jwt() to authenticated;
+grant execute on function auth.uid() to authenticated;
+
+-- Internals of the RPC functions: not exposed through the API (PostgREST serves `public`).
+create schema if not exists private;
+revoke all on schema private from public;
+grant usage on schema private to authenticated;

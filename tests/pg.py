@@ -1,0 +1,81 @@
+"""Throwaway PostgreSQL databases for tests, on the server at 127.0.0.1:5432 (user postgres).
+
+`throwaway_database()` creates a uniquely named database, migrates it, yields its DSN
+and drops it afterwards, also when the test fails. It skips the test, saying why, only
+when the server cannot be reached (in CI a skipped PostgreSQL test fails the run). It
+never touches any other database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from contract.world import World
+from proxyreg.adapters.postgres import migrate, seed
+
+HOST = "127.0.0.1"
+PORT = 5432
+USER = "postgres"
+ADMIN_DSN = f"host={HOST} port={PORT} user={USER} dbname=postgres connect_timeout=5"
+
+DATA_TABLES = (
+    "submission_outcomes",
+    "submission_records",
+    "submissions",
+    "proxy_activities",
+    "coordinator_mentors",
+    "mentors",
+    "coordinators",
+    "chapters",
+)
+
+
+def dsn_of(database: str) -> str:
+    return f"host={HOST} port={PORT} user={USER} dbname={database} connect_timeout=5"
+
+
+def _admin() -> psycopg.Connection[tuple[object, ...]]:
+    try:
+        return psycopg.connect(ADMIN_DSN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL is not reachable on {HOST}:{PORT} as {USER}: {exc}")
+
+
+@contextmanager
+def throwaway_database(prefix: str = "proxyreg_test") -> Iterator[str]:
+    """A new, migrated database of its own; dropped on the way out, whatever happened."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+    with _admin() as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        asyncio.run(migrate(dsn_of(name)))
+        yield dsn_of(name)
+    finally:
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+async def reset(dsn: str, world: World) -> None:
+    """Empty every data table of the database, then seed ``world`` into it."""
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        await conn.execute(
+            sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                sql.SQL(", ").join(sql.Identifier(t) for t in DATA_TABLES)
+            )
+        )
+    await seed(
+        dsn,
+        world.coordinators,
+        world.mentors,
+        {c.id: world.assigned_to(c.id) for c in world.coordinators},
+    )
