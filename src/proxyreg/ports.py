@@ -56,6 +56,17 @@ ROLLED_BACK = "rolled_back"
 # Code of a failed (retryable) record that was never sent because the submission was cancelled.
 CANCELLED = "cancelled"
 
+# What every backend says, in the same words (the PostgreSQL function says them in SQL).
+REGISTERED_MESSAGE = "Registered."
+REPLAY_MESSAGE = "Already registered earlier."
+CONFLICT_MESSAGE = "This record was already sent with different details; nothing was changed."
+FORBIDDEN_MESSAGE = "You can only register activities as yourself."
+NOT_ASSIGNED_MESSAGE = "This mentor is not assigned to you."
+
+
+def paused_message(mentor_name: str) -> str:
+    return f"{mentor_name} is paused."
+
 
 class ProxyRepository(Protocol):
     """Where proxy records are kept, keyed by their client keys, and the submission ledger."""

@@ -25,14 +25,20 @@ from proxyreg.domain import (
 )
 from proxyreg.ports import (
     CONFLICT,
+    CONFLICT_MESSAGE,
     FORBIDDEN,
+    FORBIDDEN_MESSAGE,
     INVALID,
     NOT_ASSIGNED,
+    NOT_ASSIGNED_MESSAGE,
     PAUSED,
+    REGISTERED_MESSAGE,
+    REPLAY_MESSAGE,
     ROLLED_BACK,
     BatchTooLargeError,
     UnknownCoordinatorError,
     UnknownSubmissionError,
+    paused_message,
 )
 
 
@@ -128,21 +134,20 @@ class InMemoryRepository:
                     key,
                     Outcome.REJECTED,
                     code=CONFLICT,
-                    message="This record was already sent with different details; "
-                    "nothing was changed.",
+                    message=CONFLICT_MESSAGE,
                 )
             return RecordResult(
                 key,
                 Outcome.ALREADY_REGISTERED,
                 stored.record_id,
-                message="Already registered earlier.",
+                message=REPLAY_MESSAGE,
             )
         refusal = self._refusal(coordinator_id, record)
         if refusal is not None:
             return refusal
         record_id = f"rec-{len(self._records) + 1}"
         self._records[key] = StoredRecord(record_id, record)
-        return RecordResult(key, Outcome.REGISTERED, record_id, message="Registered.")
+        return RecordResult(key, Outcome.REGISTERED, record_id, message=REGISTERED_MESSAGE)
 
     def _refusal(self, coordinator_id: str, record: ProxyRecord) -> RecordResult | None:
         key = record.client_key
@@ -152,7 +157,7 @@ class InMemoryRepository:
                 key,
                 Outcome.REJECTED,
                 code=FORBIDDEN,
-                message="You can only register activities as yourself.",
+                message=FORBIDDEN_MESSAGE,
             )
         if mentor is None or record.mentor_id not in self._assignments.get(
             coordinator_id, frozenset()
@@ -161,11 +166,11 @@ class InMemoryRepository:
                 key,
                 Outcome.REJECTED,
                 code=NOT_ASSIGNED,
-                message="This mentor is not assigned to you.",
+                message=NOT_ASSIGNED_MESSAGE,
             )
         if not mentor.active:
             return RecordResult(
-                key, Outcome.REJECTED, code=PAUSED, message=f"{mentor.name} is paused."
+                key, Outcome.REJECTED, code=PAUSED, message=paused_message(mentor.name)
             )
         problems = validate_record(record, self._rules)
         if problems:

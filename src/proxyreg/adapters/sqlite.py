@@ -53,14 +53,20 @@ from proxyreg.domain import (
 )
 from proxyreg.ports import (
     CONFLICT,
+    CONFLICT_MESSAGE,
     FORBIDDEN,
+    FORBIDDEN_MESSAGE,
     INVALID,
     NOT_ASSIGNED,
+    NOT_ASSIGNED_MESSAGE,
     PAUSED,
+    REGISTERED_MESSAGE,
+    REPLAY_MESSAGE,
     BatchTooLargeError,
     TransientError,
     UnknownCoordinatorError,
     UnknownSubmissionError,
+    paused_message,
 )
 
 T = TypeVar("T")
@@ -69,11 +75,6 @@ BUSY_TIMEOUT_SECONDS = 5.0
 """How long a call waits for another connection's write lock before giving up."""
 
 # The answers, word for word as the in-memory reference gives them.
-CONFLICT_MESSAGE = "This record was already sent with different details; nothing was changed."
-REPLAY_MESSAGE = "Already registered earlier."
-REGISTERED_MESSAGE = "Registered."
-FORBIDDEN_MESSAGE = "You can only register activities as yourself."
-NOT_ASSIGNED_MESSAGE = "This mentor is not assigned to you."
 BUSY_MESSAGE = "The database is busy with another writer; try again in a moment."
 
 
@@ -409,7 +410,7 @@ class _Database:
             )
         name, active = mentor
         if not active:
-            return RecordResult(key, Outcome.REJECTED, code=PAUSED, message=f"{name} is paused.")
+            return RecordResult(key, Outcome.REJECTED, code=PAUSED, message=paused_message(name))
         problems = validate_record(record, self.rules)
         if problems:
             message = " ".join(e.message for e in problems)
