@@ -1,4 +1,8 @@
-"""Throwaway PostgreSQL databases for tests, on the server at 127.0.0.1:5432 (user postgres).
+"""Throwaway PostgreSQL databases for tests, by default on 127.0.0.1:5432 (user postgres).
+
+Another server: set ``PROXYREG_TEST_DSN`` to an admin DSN to its maintenance database
+(default ``host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5``);
+the throwaway databases are created on that server, as that user.
 
 `throwaway_database()` creates a uniquely named database, migrates it, yields its DSN
 and drops it afterwards, also when the test fails. It skips the test, saying why, only
@@ -17,14 +21,19 @@ from contextlib import contextmanager
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from contract.world import World
 from proxyreg.adapters.postgres import migrate, seed
 
-HOST = "127.0.0.1"
-PORT = 5432
-USER = "postgres"
-ADMIN_DSN = f"host={HOST} port={PORT} user={USER} dbname=postgres connect_timeout=5"
+DEFAULT_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5"
+ADMIN_DSN = os.environ.get("PROXYREG_TEST_DSN") or DEFAULT_ADMIN_DSN
+"""An admin DSN to the server's maintenance database (``PROXYREG_TEST_DSN`` overrides it)."""
+
+_ADMIN = conninfo_to_dict(ADMIN_DSN)
+HOST = str(_ADMIN.get("host") or "localhost")
+PORT = int(_ADMIN.get("port") or 5432)
+USER = str(_ADMIN.get("user") or "postgres")
 
 DATA_TABLES = (
     "submission_outcomes",
@@ -39,7 +48,8 @@ DATA_TABLES = (
 
 
 def dsn_of(database: str) -> str:
-    return f"host={HOST} port={PORT} user={USER} dbname={database} connect_timeout=5"
+    """The admin DSN, naming ``database`` instead of the maintenance database."""
+    return make_conninfo(ADMIN_DSN, dbname=database)
 
 
 def _admin() -> psycopg.Connection[tuple[object, ...]]:
