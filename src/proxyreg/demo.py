@@ -134,6 +134,7 @@ async def run_demo(
         await step(event)
     while bloc.state.single.phase is SinglePhase.FAILED:  # Retry: the same record, same key
         await step(SingleActivitySubmitted())
+    single_id = bloc.state.single.submission_id
     for bulk_event in (
         BulkFlowEntered(),
         BulkMentorsSelected(("m01", "m09")),
@@ -153,7 +154,7 @@ async def run_demo(
     await step(BulkRetryFailedRequested())  # nothing left: reported, changes nothing
     await bloc.close()
     stored = backend.stored()
-    single = sum(1 for r in stored if r.record.kind == "home_visit")
+    single = sum(1 for r in stored if r.record.submission_id == single_id)
     say(
         f"\nThe backend holds {len(stored)} records: {single} from the single flow, "
         f"{len(stored) - single} from the bulk flow; the rejected mentor has none."

@@ -55,6 +55,8 @@ INVALID = "invalid"
 ROLLED_BACK = "rolled_back"
 # Code of a failed (retryable) record that was never sent because the submission was cancelled.
 CANCELLED = "cancelled"
+# Code of a failed (retryable) record the backend was too busy to take.
+UNAVAILABLE = "unavailable"
 
 # What every backend says, in the same words (the PostgreSQL function says them in SQL).
 REGISTERED_MESSAGE = "Registered."

@@ -25,14 +25,14 @@ import attrs
 from proxyreg.adapters.memory import rolled_back
 from proxyreg.domain import LedgerEntry, Outcome, ProxyRecord, RecordResult, Roster, Submission
 from proxyreg.ports import (
+    UNAVAILABLE,
     BatchTooLargeError,
     BatchUnsupportedError,
     ProxyRepository,
     TransientError,
 )
 
-# Code of a record the fault injector withheld from the backend (a transient failure).
-UNAVAILABLE = "unavailable"
+# What a record the fault injector withheld from the backend (a transient failure) says.
 WITHHELD_MESSAGE = "The server was busy and did not save this record."
 RATE_LIMITED_MESSAGE = "Too many requests: slow down and try again."
 UNAVAILABLE_MESSAGE = "The server is unavailable for a moment."
