@@ -1,177 +1,114 @@
-"""A scripted, headless walk through both flows that prints every state: `make demo`."""
+"""``make demo`` (``proxyreg demo``): a bulk registration against a misbehaving backend.
+
+Self-contained: a fresh SQLite file in a temporary folder, the demo world
+(`proxyreg.demo_data`), and one coordinator registering a phone call for every
+active mentor at once. The backend is wrapped in `FaultyRepository`, so some
+records fail on the way (the server "busy", or a timeout after it saved). The result
+screen shows who failed; Retry failed is pressed until nothing is left to retry;
+the summary checks what the database holds.
+
+It drives the same pieces as the ``bulk`` and ``retry-failed`` commands.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from collections.abc import Callable
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import attrs
+from rich.console import Console
 
+from proxyreg import demo_data
 from proxyreg.adapters.faults import FaultyRepository, parse_fault_spec
-from proxyreg.adapters.memory import InMemoryRepository
-from proxyreg.domain import Coordinator, Mentor, Roster
-from proxyreg.engine import EventBus
-from proxyreg.flows import (
-    BulkActivityDateChanged,
-    BulkActivityKindChanged,
-    BulkActivitySubmitted,
-    BulkAllMentorsSelected,
-    BulkDurationChanged,
-    BulkFlowEntered,
-    BulkMentorsSelected,
-    BulkRetryFailedRequested,
-    EventIgnored,
-    FlowContext,
-    ProxyEvent,
-    ProxyRegistrationBloc,
-    ProxyRegistrationState,
-    SingleActivityDateChanged,
-    SingleActivityKindChanged,
-    SingleActivitySubmitted,
-    SingleDurationChanged,
-    SingleFlowEntered,
-    SingleMentorPicked,
-    SingleNotesChanged,
-    SinglePhase,
-    retryable_mentors,
-)
-from proxyreg.orchestration import BulkRegistrationOrchestrator
-from proxyreg.presentation import result_screen, single_form
+from proxyreg.adapters.sqlite import SqliteRepository
+from proxyreg.cli.arguments import ActivityFields
+from proxyreg.cli.registration import RegistrationSession
+from proxyreg.cli.render import print_report, progress_bar
+from proxyreg.cli.report import Report, bulk_report
+from proxyreg.domain import client_key
 
-COORDINATOR = Coordinator("coord-demo", "Ingrid Solberg", "chapter-demo")
-MENTORS = tuple(
-    Mentor(f"m{i:02d}", name, "chapter-demo", active=name != "Jonas Berg")
-    for i, name in enumerate(
-        [
-            "Aisha Rahman",
-            "Bjørn Lie",
-            "Camila Ortiz",
-            "Dawit Tesfaye",
-            "Elin Strand",
-            "Farah Haddad",
-            "Gustav Moe",
-            "Hanna Nilsen",
-            "Jonas Berg",
-        ],
-        start=1,
-    )
-)
+DEMO_FAULTS = "seed=4,fail_rate=0.25,timeout_after_commit=0.3"
+"""A quarter of the records refused as "busy"; some calls time out after the save."""
+
+MAX_RETRIES = 10
+"""Retry failed is pressed at most this often (the faults are random, the demo is not endless)."""
 
 
-def _describe(state: ProxyRegistrationState, roster: Roster) -> list[str]:
-    if state.active_flow.value == "single":
-        form = single_form(state.single)
-        s = state.single
-        lines = [
-            f"single · {s.phase.value} · mentor={s.mentor_id} · kind={s.draft.kind} "
-            f"date={s.draft.date} minutes={s.draft.minutes}"
-        ]
-        lines += [f"    ⚠ {field}: {'; '.join(msgs)}" for field, msgs in form.field_errors.items()]
-        if form.status:
-            lines.append(f"    {form.status}")
-        return lines
-    if state.active_flow.value == "bulk":
-        b = state.bulk
-        lines = [
-            f"bulk · {b.phase.value} · {len(b.selected)} selected · kind={b.draft.kind} "
-            f"date={b.draft.date} minutes={b.draft.minutes}"
-        ]
-        lines += [f"    ⚠ {e.field}: {e.message}" for e in b.errors]
-        if b.submitted:
-            screen = result_screen(b, roster)
-            lines.append(
-                f"    {screen.headline}  (Retry failed "
-                f"{'enabled' if screen.retry_enabled else 'disabled'})"
-            )
-            lines += [f"    {r.symbol} {r.name:<15} {r.message}" for r in screen.rows]
-        return lines
-    return ["no flow active"]
+@attrs.frozen
+class DemoOutcome:
+    """What the demo did: the result screen after each send, and what the database holds."""
 
+    rounds: tuple[Report, ...]
+    stored: int
 
-DEMO_FAULTS = "seed=4,fail_rate=0.3,timeout_after_commit=0.3"
+    @property
+    def final(self) -> Report:
+        return self.rounds[-1]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.final.to_json(),
+            "rounds": [report.counts for report in self.rounds],
+            "stored": self.stored,
+        }
 
 
 async def run_demo(
-    say: Callable[[str], None] = print,
+    out: Console | None = None,
+    *,
     today: dt.date | None = None,
     faults: str = DEMO_FAULTS,
-) -> None:
-    """Walk both flows against an in-memory backend that misbehaves as ``faults`` says,
-    and print what each event did; Retry failed is pressed until nothing is left to retry."""
+) -> DemoOutcome:
+    """Run the demo in a temporary folder, telling ``out`` (None: tell nobody) what happens."""
     today = today or dt.date.today()
-    roster = Roster(COORDINATOR, MENTORS)
-    # The backend no longer has Hanna assigned to this coordinator: a stale roster,
-    # so her record is rejected while the others land.
-    backend = InMemoryRepository(
-        coordinators=[COORDINATOR],
-        mentors=MENTORS,
-        assignments={COORDINATOR.id: [m.id for m in MENTORS if m.name != "Hanna Nilsen"]},
-    )
-    bus = EventBus()
-    bus.subscribe(EventIgnored, lambda n: say(f"    (ignored: {n.reason.message})"))
-    flaky = FaultyRepository(backend, parse_fault_spec(faults))
-    gateway = BulkRegistrationOrchestrator(flaky, seed=1)
-    bloc = ProxyRegistrationBloc(context=FlowContext(roster, today), gateway=gateway, bus=bus)
-
-    async def step(event: ProxyEvent) -> None:
-        say(f"→ {type(event).__name__}{_fields(event)}")
-        await bloc.add(event)
-        for line in _describe(bloc.state, roster):
-            say("  " + line)
-
-    say(f"proxyreg demo: {COORDINATOR.name} registers for {len(MENTORS)} mentors\n")
-    for event in (
-        SingleFlowEntered(),
-        SingleMentorPicked("m02"),
-        SingleActivityKindChanged("home_visit"),
-        SingleActivityDateChanged(today),
-        SingleDurationChanged(0),
-        SingleDurationChanged(45),
-        SingleNotesChanged("Walk by the river"),
-        SingleActivitySubmitted(),
-    ):
-        await step(event)
-    while bloc.state.single.phase is SinglePhase.FAILED:  # Retry: the same record, same key
-        await step(SingleActivitySubmitted())
-    single_id = bloc.state.single.submission_id
-    for bulk_event in (
-        BulkFlowEntered(),
-        BulkMentorsSelected(("m01", "m09")),
-        BulkAllMentorsSelected(),
-        SingleFlowEntered(),
-        BulkFlowEntered(),
-        BulkAllMentorsSelected(),
-        BulkActivityKindChanged("phone_call"),
-        BulkActivityDateChanged(today),
-        BulkDurationChanged(20),
-        BulkActivitySubmitted(),
-    ):
-        await step(bulk_event)
-    say(f"\n(the backend misbehaves on purpose: {faults})")
-    while retryable_mentors(bloc.state.bulk):  # press Retry failed until nothing is left
-        await step(BulkRetryFailedRequested())
-    await step(BulkRetryFailedRequested())  # nothing left: reported, changes nothing
-    await bloc.close()
-    stored = backend.stored()
-    single = sum(1 for r in stored if r.record.submission_id == single_id)
+    say = out.print if out is not None else _quiet
+    with tempfile.TemporaryDirectory(prefix="proxyreg-demo-") as folder:
+        async with await SqliteRepository.open(Path(folder) / "demo.db") as database:
+            await database.add_world(
+                demo_data.COORDINATORS, demo_data.MENTORS, demo_data.assignment_pairs()
+            )
+            roster = await database.roster(demo_data.COORDINATOR.id)
+            flaky = FaultyRepository(database, parse_fault_spec(faults))
+            activity = ActivityFields("phone_call", today, 20, "Monthly check-in call")
+            active = [m for m in roster.mentors if m.active]
+            say(
+                f"[bold]{roster.coordinator.name}[/] registers a 20-minute phone call for all "
+                f"{len(active)} of her active mentors at once "
+                f"({len(roster.mentors) - len(active)} more are paused).\n"
+                f"The backend misbehaves on purpose: {faults}\n"
+            )
+            rounds = []
+            with progress_bar(out or Console(quiet=True)) as bar:
+                async with RegistrationSession(flaky, roster, on_state=bar, seed=1) as session:
+                    state = await session.submit_bulk(None, activity)
+                    rounds.append(bulk_report(state, roster, session.strategy))
+                    _show(out, rounds[-1], "First try")
+                    while rounds[-1].exit_status and len(rounds) <= MAX_RETRIES:
+                        state, resent = await session.retry_shown()
+                        if not resent:
+                            break
+                        rounds.append(bulk_report(state, roster, session.strategy))
+                        _show(out, rounds[-1], f"Retry failed #{len(rounds) - 1}: {resent} resent")
+            final = rounds[-1]
+            assert final.submission_id is not None
+            keys = [client_key(final.submission_id, line.mentor_id) for line in final.lines]
+            stored = len(set((await database.find_registered(keys)).values()))
     say(
-        f"\nThe backend holds {len(stored)} records: {single} from the single flow, "
-        f"{len(stored) - single} from the bulk flow; the rejected mentor has none."
+        f"\n[bold]Summary:[/] {final.counts['registered'] + final.counts['already_registered']} "
+        f"of {len(final.lines)} registered after {len(rounds) - 1} Retry failed; "
+        f"the database holds {stored} records for them: none lost, none twice."
     )
+    return DemoOutcome(tuple(rounds), stored)
 
 
-def _fields(event: ProxyEvent) -> str:
-    shown = {
-        a.name: getattr(event, a.name)
-        for a in attrs.fields(type(event))
-        if a.name != "submission_id"
-    }
-    text = ", ".join(
-        f"{k}={v.isoformat() if isinstance(v, dt.date) else repr(v)}" for k, v in shown.items()
-    )
-    return f"({text})" if shown else ""
+def _show(out: Console | None, report: Report, title: str) -> None:
+    if out is None:
+        return
+    out.print(f"\n[bold]{title}[/]")
+    print_report(out, report)
 
 
-def main() -> None:
-    asyncio.run(run_demo())
+def _quiet(*_: object) -> None:
+    """Say nothing (the JSON mode prints one document at the end)."""

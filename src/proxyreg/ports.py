@@ -164,3 +164,7 @@ class ProxyRepository(Protocol):
     ) -> LedgerEntry | None:
         """The coordinator's most recently recorded submission of that kind, or None."""
         ...
+
+    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+        """Every submission of this coordinator in the ledger, newest first."""
+        ...

@@ -284,3 +284,27 @@ class RepositoryContract:
             assert await repo.latest_submission(OLA.id) is None
 
         self.run(scenario)
+
+    def test_submissions_are_the_coordinators_own_newest_first(self) -> None:
+        """submissions() lists every kind of this coordinator's submissions, newest first,
+        each with its records and outcomes; another coordinator's are left out."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            assert list(await repo.submissions(KARI.id)) == []
+            for sid, kind in (("a", "bulk"), ("b", "single"), ("c", "bulk")):
+                await repo.record_submission(Submission(sid, KARI.id, (record("m01", sid),), kind))
+            ok = RecordResult(
+                record("m01", "b").client_key, Outcome.REGISTERED, "r-1", message="ok"
+            )
+            await repo.record_outcomes("b", {"m01": ok})
+            listed = await repo.submissions(KARI.id)
+            assert [(e.submission.id, e.submission.kind) for e in listed] == [
+                ("c", "bulk"),
+                ("b", "single"),
+                ("a", "bulk"),
+            ]
+            assert dict(listed[1].outcomes) == {"m01": ok}
+            assert listed[0].submission.records == (record("m01", "c"),)
+            assert list(await repo.submissions(OLA.id)) == []
+
+        self.run(scenario)

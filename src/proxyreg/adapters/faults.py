@@ -236,6 +236,9 @@ class FaultyRepository:
     ) -> LedgerEntry | None:
         return await self._inner.latest_submission(coordinator_id, kind)
 
+    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+        return await self._inner.submissions(coordinator_id)
+
     async def _enter_write(self, method: str, batch: Sequence[ProxyRecord] | None) -> _Then:
         """Count, delay and draw the fate of a write call (``batch`` is None for one record).
 

@@ -212,6 +212,13 @@ class InMemoryRepository:
                 return entry
         return None
 
+    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+        return [
+            entry
+            for entry in reversed(self._ledger.values())
+            if entry.submission.coordinator_id == coordinator_id
+        ]
+
 
 def rolled_back(results: Sequence[RecordResult]) -> tuple[RecordResult, ...]:
     """The answers of an all-or-nothing batch that did not go through: nothing was stored.

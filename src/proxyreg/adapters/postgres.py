@@ -22,7 +22,6 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from types import TracebackType
-from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection
@@ -31,6 +30,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from proxyreg.adapters._pg_wire import pg_text, rpc_element
 from proxyreg.domain import (
     Coordinator,
     LedgerEntry,
@@ -48,9 +48,12 @@ __all__ = [
     "BATCH_TOO_LARGE",
     "MIGRATIONS",
     "PostgresRepository",
+    "coordinators",
+    "default_coordinator",
     "migrate",
     "migrations",
     "seed",
+    "set_default_coordinator",
 ]
 
 API_ROLE = "authenticated"
@@ -149,24 +152,39 @@ async def seed(
         )
 
 
-def _text(value: str) -> str:
-    """Text PostgreSQL can hold: NUL becomes U+0001 (see the module docstring)."""
-    return value.replace("\x00", "\x01") if isinstance(value, str) else value
+DEFAULT_COORDINATOR_SETTING = "default_coordinator"
 
 
-def _element(record: ProxyRecord) -> dict[str, Any]:
-    """One record as an element of the RPC's ``records`` list."""
-    return {
-        "client_key": _text(record.client_key),
-        "submission_id": _text(record.submission_id),
-        "mentor_id": _text(record.mentor_id),
-        "registered_by": _text(record.registered_by),
-        "kind": _text(record.kind),
-        "activity_date": record.date.isoformat(),
-        "minutes": record.minutes,
-        "notes": _text(record.notes),
-        "participants": record.participants,
-    }
+async def coordinators(dsn: str) -> tuple[Coordinator, ...]:
+    """Every coordinator in the database, in name order, read as the owner."""
+    async with await AsyncConnection.connect(dsn) as conn:
+        cursor = await conn.execute(
+            'SELECT id, name, chapter_id FROM coordinators ORDER BY name COLLATE "C", id'
+        )
+        return tuple(Coordinator(r[0], r[1], r[2]) for r in await cursor.fetchall())
+
+
+async def default_coordinator(dsn: str) -> str | None:
+    """The coordinator a front end acts as when none is named (the owner's setting), or None."""
+    async with await AsyncConnection.connect(dsn) as conn:
+        cursor = await conn.execute(
+            "SELECT value FROM settings WHERE name = %s", (DEFAULT_COORDINATOR_SETTING,)
+        )
+        row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
+
+async def set_default_coordinator(dsn: str, coordinator_id: str) -> None:
+    """Make ``coordinator_id`` the default, as the owner; raises `UnknownCoordinatorError`."""
+    async with await AsyncConnection.connect(dsn) as conn:
+        cursor = await conn.execute("SELECT 1 FROM coordinators WHERE id = %s", (coordinator_id,))
+        if await cursor.fetchone() is None:
+            raise UnknownCoordinatorError(coordinator_id)
+        await conn.execute(
+            "INSERT INTO settings (name, value) VALUES (%s, %s)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (DEFAULT_COORDINATOR_SETTING, coordinator_id),
+        )
 
 
 class PostgresRepository:
@@ -322,7 +340,7 @@ class PostgresRepository:
             "SELECT idx, status, record_id, error_code, error_message"
             f" FROM {function}(records => %s) ORDER BY idx"
         )
-        payload = Jsonb([_element(r) for r in records])
+        payload = Jsonb([rpc_element(r) for r in records])
         try:
             async with self.session() as conn:
                 cursor = await conn.execute(query.encode(), (payload,))
@@ -353,10 +371,10 @@ class PostgresRepository:
         async with self.session() as conn:
             cursor = await conn.execute(
                 "SELECT client_key, id::text FROM proxy_activities WHERE client_key = ANY(%s)",
-                ([_text(k) for k in client_keys],),
+                ([pg_text(k) for k in client_keys],),
             )
             stored = {str(key): str(record_id) for key, record_id in await cursor.fetchall()}
-        return {key: stored[_text(key)] for key in client_keys if _text(key) in stored}
+        return {key: stored[pg_text(key)] for key in client_keys if pg_text(key) in stored}
 
     # --- ledger ----------------------------------------------------------------------
     async def record_submission(self, submission: Submission) -> None:
@@ -398,14 +416,14 @@ class PostgresRepository:
                             (
                                 submission.id,
                                 position + n,
-                                _text(r.client_key),
-                                _text(r.submission_id),
-                                _text(r.mentor_id),
-                                _text(r.registered_by),
-                                _text(r.kind),
+                                pg_text(r.client_key),
+                                pg_text(r.submission_id),
+                                pg_text(r.mentor_id),
+                                pg_text(r.registered_by),
+                                pg_text(r.kind),
                                 r.date,
                                 r.minutes,
-                                _text(r.notes),
+                                pg_text(r.notes),
                                 r.participants,
                             )
                             for n, r in enumerate(new, start=1)
@@ -463,6 +481,15 @@ class PostgresRepository:
             )
             row = await cursor.fetchone()
             return None if row is None else await _ledger_entry(conn, row[0])
+
+    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+        async with self.session() as conn:
+            cursor = await conn.execute(
+                "SELECT id FROM submissions WHERE coordinator_id = %s ORDER BY seq DESC",
+                (coordinator_id,),
+            )
+            entries = [await _ledger_entry(conn, row[0]) for row in await cursor.fetchall()]
+        return [entry for entry in entries if entry is not None]
 
 
 async def _ledger_entry(conn: AsyncConnection[TupleRow], submission_id: str) -> LedgerEntry | None:

@@ -247,6 +247,13 @@ _ASSIGN = """
 """
 
 _SELECT_COORDINATOR = "SELECT id, name, chapter_id FROM coordinators WHERE id = ?"
+_SELECT_COORDINATORS = "SELECT id, name, chapter_id FROM coordinators ORDER BY name, id"
+_SELECT_SETTING = "SELECT value FROM settings WHERE name = ?"
+_UPSERT_SETTING = """
+    INSERT INTO settings (name, value) VALUES (?, ?)
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value
+"""
+DEFAULT_COORDINATOR_SETTING = "default_coordinator"
 _SELECT_ROSTER = """
     SELECT m.id, m.name, m.chapter_id, m.active
     FROM coordinator_mentors AS cm JOIN mentors AS m ON m.id = cm.mentor_id
@@ -280,6 +287,9 @@ _SELECT_SUBMISSION = "SELECT coordinator_id, kind FROM submissions WHERE id = ?"
 _SELECT_LATEST_SUBMISSION = """
     SELECT id FROM submissions WHERE coordinator_id = ? AND kind = ?
     ORDER BY created_seq DESC LIMIT 1
+"""
+_SELECT_SUBMISSIONS = """
+    SELECT id FROM submissions WHERE coordinator_id = ? ORDER BY created_seq DESC
 """
 _SELECT_RECORD_MENTORS = "SELECT mentor_id FROM submission_records WHERE submission_id = ?"
 _INSERT_SUBMISSION_RECORD = """
@@ -456,6 +466,30 @@ class _Database:
                 _SELECT_LATEST_SUBMISSION, (coordinator_id, kind)
             ).fetchone()
             return None if found is None else self._read_entry(found[0])
+
+    def submissions(self, coordinator_id: str) -> list[LedgerEntry]:
+        with _transaction(self.connection, "BEGIN"):
+            ids = [
+                row[0] for row in self.connection.execute(_SELECT_SUBMISSIONS, (coordinator_id,))
+            ]
+            entries = [self._read_entry(submission_id) for submission_id in ids]
+        return [entry for entry in entries if entry is not None]
+
+    # settings
+    def coordinators(self) -> list[Coordinator]:
+        rows = self.connection.execute(_SELECT_COORDINATORS).fetchall()
+        return [Coordinator(*row) for row in rows]
+
+    def setting(self, name: str) -> str | None:
+        found = self.connection.execute(_SELECT_SETTING, (name,)).fetchone()
+        return None if found is None else str(found[0])
+
+    def set_default_coordinator(self, coordinator_id: str) -> None:
+        db = self.connection
+        with _transaction(db):
+            if db.execute(_SELECT_COORDINATOR, (coordinator_id,)).fetchone() is None:
+                raise UnknownCoordinatorError(coordinator_id)
+            db.execute(_UPSERT_SETTING, (DEFAULT_COORDINATOR_SETTING, coordinator_id))
 
     def _read_entry(self, submission_id: str) -> LedgerEntry | None:
         """One submission with its records and outcomes; the caller holds a read transaction."""
@@ -672,3 +706,22 @@ class SqliteRepository:
     ) -> LedgerEntry | None:
         work = functools.partial(self._database.latest_submission, coordinator_id, kind)
         return await self._run(work)
+
+    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+        return await self._run(functools.partial(self._database.submissions, coordinator_id))
+
+    # --- settings of this database (an operator's, not part of the port) ---------------
+
+    async def coordinators(self) -> tuple[Coordinator, ...]:
+        """Every coordinator in the database, in name order."""
+        return tuple(await self._run(self._database.coordinators))
+
+    async def default_coordinator(self) -> str | None:
+        """The id of the coordinator a front end acts as when none is named, or None."""
+        work = functools.partial(self._database.setting, DEFAULT_COORDINATOR_SETTING)
+        return await self._run(work)
+
+    async def set_default_coordinator(self, coordinator_id: str) -> None:
+        """Make ``coordinator_id`` the default; raises `UnknownCoordinatorError` if unknown."""
+        work = functools.partial(self._database.set_default_coordinator, coordinator_id)
+        await self._run(work)

@@ -1,0 +1,68 @@
+"""``proxyreg``: parse, run the command in one event loop, and answer its exit status."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from proxyreg.cli.command import (
+    EXIT_BAD_INPUT,
+    EXIT_ERROR,
+    BadInputError,
+    Command,
+    InputProblem,
+    Invocation,
+)
+from proxyreg.cli.commands import COMMANDS
+from proxyreg.cli.database import database_url
+from proxyreg.cli.parser import build_parser
+from proxyreg.cli.render import print_json, print_problems
+
+
+def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMANDS) -> int:
+    """Run ``proxyreg`` with ``argv`` (default: the process's arguments); answer the exit status.
+
+    0: every record registered (or already); 3: some were not; 2: bad input, with each
+    problem named by its field, and nothing stored; 1: something else broke.
+    """
+    parser = build_parser(commands)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse has printed the usage and the problem
+        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
+    invocation = Invocation(args, database_url(args.db), args.acting_as)
+    command: Command = args.command
+    try:
+        return asyncio.run(command.run(invocation))
+    except BadInputError as bad:
+        if invocation.json:
+            print_json({"errors": [_problem_json(p) for p in bad.problems]})
+        print_problems(bad.problems)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except (OSError, sqlite3.Error, _driver_error()) as broke:
+        print(f"proxyreg: error: {broke}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _problem_json(problem: InputProblem) -> dict[str, object]:
+    shown: dict[str, object] = {
+        "field": problem.field,
+        "code": problem.code,
+        "message": problem.message,
+    }
+    if problem.row is not None:
+        shown["row"] = problem.row
+    return shown
+
+
+def _driver_error() -> type[Exception]:
+    """psycopg's base error when the PostgreSQL extra is installed (else a stand-in)."""
+    try:
+        import psycopg  # noqa: PLC0415 - an extra
+    except ImportError:
+        return sqlite3.Error
+    return psycopg.Error

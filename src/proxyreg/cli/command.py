@@ -1,0 +1,94 @@
+"""What a command is, what it is given, and how it says the input was bad."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+import attrs
+
+from proxyreg.domain import FieldError
+
+# Exit statuses of the contract (docs/cli.md).
+EXIT_OK = 0
+"""Every record ended registered or already registered (or there was nothing to register)."""
+EXIT_ERROR = 1
+"""Something outside the contract broke: the database could not be reached, say."""
+EXIT_BAD_INPUT = 2
+"""Bad input, named field by field; nothing was stored."""
+EXIT_INCOMPLETE = 3
+"""Some record ended rejected, failed or unknown."""
+
+
+@attrs.frozen
+class InputProblem:
+    """One problem with the input: the field it belongs to and, for a CSV file, the row."""
+
+    field: str
+    code: str
+    message: str
+    row: int | None = None
+
+    @classmethod
+    def of(cls, error: FieldError) -> InputProblem:
+        return cls(error.field, error.code, error.message)
+
+    def __str__(self) -> str:
+        where = self.field if self.row is None else f"row {self.row}, {self.field}"
+        return f"{where}: {self.message}"
+
+
+class BadInputError(Exception):
+    """The command line asked for something that cannot be done; nothing was stored.
+
+    Each problem names its field (``minutes``, ``mentor_id``, ``db``…).
+    """
+
+    def __init__(self, problems: Sequence[FieldError | InputProblem]) -> None:
+        self.problems = tuple(
+            p if isinstance(p, InputProblem) else InputProblem.of(p) for p in problems
+        )
+        super().__init__("; ".join(map(str, self.problems)))
+
+    @classmethod
+    def one(cls, field: str, code: str, message: str) -> BadInputError:
+        return cls([InputProblem(field, code, message)])
+
+
+@attrs.frozen
+class Invocation:
+    """One run of a command: its parsed arguments and, once resolved, where it acts.
+
+    ``database`` is the ``--db`` value (or ``$PROXYREG_DB``, or ``proxyreg.db``);
+    ``acting_as`` is the ``--as`` value, None when not given.
+    """
+
+    args: argparse.Namespace
+    database: str
+    acting_as: str | None
+
+    @property
+    def json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+
+Run = Callable[[Invocation], Coroutine[Any, Any, int]]
+
+
+@attrs.frozen
+class Command:
+    """One ``proxyreg`` sub-command: its name, help, its own arguments and what it runs.
+
+    ``run`` answers the exit status. A new command is one more `Command` in the table
+    `proxyreg.cli.main` is given (see `proxyreg.cli.commands.COMMANDS`).
+    """
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Run
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead")

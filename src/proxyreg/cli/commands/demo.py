@@ -1,0 +1,23 @@
+"""``proxyreg demo``: the self-contained walk-through that ``make demo`` runs."""
+
+from __future__ import annotations
+
+from proxyreg.cli.command import Command, Invocation, add_json_flag
+from proxyreg.cli.render import console, print_json
+
+
+async def _demo(invocation: Invocation) -> int:
+    from proxyreg.demo import run_demo  # noqa: PLC0415 - the demo imports this package
+
+    outcome = await run_demo(None if invocation.json else console())
+    if invocation.json:
+        print_json(outcome.to_json())
+    return outcome.final.exit_status
+
+
+DEMO = Command(
+    "demo",
+    "a bulk registration with injected faults, Retry failed and a summary, on a temporary file",
+    add_json_flag,
+    _demo,
+)

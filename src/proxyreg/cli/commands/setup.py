@@ -1,0 +1,39 @@
+"""``proxyreg init [--demo]``: create the schema, and optionally load the demo world."""
+
+from __future__ import annotations
+
+import argparse
+
+from proxyreg import demo_data
+from proxyreg.cli.command import EXIT_OK, Command, Invocation
+from proxyreg.cli.database import open_database
+from proxyreg.cli.render import console
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="add the demo chapter, its coordinator (made the default) and 40 mentors",
+    )
+
+
+async def _init(invocation: Invocation) -> int:
+    """Idempotent: running it again changes nothing that is already there."""
+    async with open_database(invocation.database, create=True) as database:
+        await database.create_schema()
+        if invocation.args.demo:
+            await database.load_demo()
+    out = console()
+    out.print(f"Database ready: {invocation.database}", soft_wrap=True)
+    if invocation.args.demo:
+        own = demo_data.ASSIGNMENTS[demo_data.COORDINATOR.id]
+        out.print(
+            f"Demo loaded: {demo_data.COORDINATOR.name} ({demo_data.COORDINATOR.id}) is the "
+            f"default coordinator, with {len(own)} mentors ({len(demo_data.PAUSED_IDS)} paused).",
+            soft_wrap=True,
+        )
+    return EXIT_OK
+
+
+INIT = Command("init", "create the database schema (--demo: and the demo data)", _configure, _init)

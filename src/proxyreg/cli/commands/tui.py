@@ -1,0 +1,23 @@
+"""``proxyreg tui``: the terminal app, on the same database and coordinator as every command."""
+
+from __future__ import annotations
+
+import argparse
+
+from proxyreg.cli.command import EXIT_OK, Command, Invocation
+from proxyreg.cli.database import acting_coordinator
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    """No options of its own: ``--db`` and ``--as`` say where and who."""
+
+
+async def _tui(invocation: Invocation) -> int:
+    from proxyreg.tui import run_tui  # noqa: PLC0415 - Textual loads only for this command
+
+    async with acting_coordinator(invocation.database, invocation.acting_as) as (repo, roster):
+        await run_tui(repo, roster.coordinator.id)
+    return EXIT_OK
+
+
+TUI = Command("tui", "open the terminal app", _configure, _tui)

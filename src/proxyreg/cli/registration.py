@@ -1,0 +1,190 @@
+"""Driving the engine for a command: the root bloc, fed the events a coordinator would add.
+
+No registration logic lives here: the bloc validates, the orchestrator sends, and a
+command reads the states that come out. A state with field errors where a Submit was
+expected becomes `BadInputError` (nothing was sent, so nothing was stored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+from proxyreg.cli.arguments import ActivityFields
+from proxyreg.cli.command import BadInputError
+from proxyreg.domain import Roster, ValidationErrors
+from proxyreg.flows import (
+    BulkActivityDateChanged,
+    BulkActivityKindChanged,
+    BulkActivitySubmitted,
+    BulkAllMentorsSelected,
+    BulkDurationChanged,
+    BulkFlowEntered,
+    BulkMentorsSelected,
+    BulkNewSubmissionStarted,
+    BulkNotesChanged,
+    BulkParticipantsChanged,
+    BulkPhase,
+    BulkProxyState,
+    BulkRetryFailedRequested,
+    BulkSubmissionRestored,
+    FlowContext,
+    ProxyEvent,
+    ProxyRegistrationBloc,
+    ProxyRegistrationState,
+    SingleActivityDateChanged,
+    SingleActivityKindChanged,
+    SingleActivitySubmitted,
+    SingleDurationChanged,
+    SingleFlowEntered,
+    SingleMentorPicked,
+    SingleNotesChanged,
+    SingleParticipantsChanged,
+    SinglePhase,
+    SingleProxyState,
+    retryable_mentors,
+)
+from proxyreg.orchestration import STRATEGIES, BulkRegistrationOrchestrator
+from proxyreg.ports import ProxyRepository
+
+StateListener = Callable[[ProxyRegistrationState], object]
+
+
+class RegistrationSession:
+    """The root bloc on one repository, acting for the roster's coordinator; closed on exit."""
+
+    def __init__(
+        self,
+        repository: ProxyRepository,
+        roster: Roster,
+        *,
+        strategy: str = "rpc",
+        today: dt.date | None = None,
+        on_state: StateListener | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.repository = repository
+        self.roster = roster
+        self.strategy = strategy
+        gateway = BulkRegistrationOrchestrator(
+            repository, strategy=STRATEGIES[strategy](), seed=seed
+        )
+        context = FlowContext(roster, today or dt.date.today())
+        self.bloc = ProxyRegistrationBloc(context=context, gateway=gateway)
+        if on_state is not None:
+            self.bloc.listen(on_state)
+
+    async def __aenter__(self) -> RegistrationSession:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.bloc.close()
+
+    async def add(self, *events: ProxyEvent) -> None:
+        """Add the events in order, each fully handled (and what it started) before the next."""
+        for event in events:
+            await self.bloc.add(event)
+            await self.bloc.settled()
+
+    # --- bulk ------------------------------------------------------------------------
+    async def enter_bulk(self) -> BulkProxyState:
+        """Enter the bulk screen; it shows the last bulk submission, settled, if there is one."""
+        await self.add(BulkFlowEntered())
+        return self.bloc.state.bulk
+
+    async def submit_bulk(
+        self, mentor_ids: Sequence[str] | None, fields: ActivityFields
+    ) -> BulkProxyState:
+        """Register ``fields`` for these mentors (None: every active one) on a fresh screen."""
+        if (await self.enter_bulk()).submission_id is not None:
+            await self.add(BulkNewSubmissionStarted())
+        selecting = (
+            BulkAllMentorsSelected()
+            if mentor_ids is None
+            else BulkMentorsSelected(tuple(mentor_ids))
+        )
+        await self.add(
+            selecting,
+            BulkActivityKindChanged(fields.kind),
+            BulkActivityDateChanged(fields.date),
+            BulkDurationChanged(fields.minutes),
+            BulkNotesChanged(fields.notes),
+            BulkParticipantsChanged(fields.participants),
+        )
+        _refuse_if(self.bloc.state.bulk.errors)
+        await self.add(BulkActivitySubmitted())
+        state = self.bloc.state.bulk
+        if state.phase is BulkPhase.SELECTING:  # the Submit was refused: the form says why
+            _refuse_if(state.errors)
+        return state
+
+    async def show_bulk(self, submission_id: str | None) -> BulkProxyState:
+        """The bulk screen showing that submission from the ledger (None: the latest bulk one)."""
+        state = await self.enter_bulk()
+        if submission_id is None or state.submission_id == submission_id:
+            if state.submission_id is None:
+                raise BadInputError.one(
+                    "submission_id", "none", "There is no bulk submission yet to retry."
+                )
+            return state
+        entry = await self.repository.ledger_entry(submission_id)
+        if entry is None or entry.submission.coordinator_id != self.roster.coordinator.id:
+            raise BadInputError.one(
+                "submission_id",
+                "unknown",
+                f"No submission {submission_id!r} of yours; `proxyreg submissions` lists them.",
+            )
+        if state.submission_id is not None:
+            await self.add(BulkNewSubmissionStarted())
+        await self.add(BulkSubmissionRestored(entry))
+        return self.bloc.state.bulk
+
+    async def retry_failed(self, submission_id: str | None) -> tuple[BulkProxyState, int]:
+        """Press Retry failed on that submission; answers the screen after and how many were
+        resent (0 when nothing was left that a retry could fix)."""
+        state = await self.show_bulk(submission_id)
+        if state.phase is BulkPhase.SUBMITTING:
+            raise BadInputError.one(
+                "submission_id",
+                "unsettled",
+                f"Submission {state.submission_id} still has records without an answer; "
+                "`proxyreg retry-failed` (with no id) settles the latest one first.",
+            )
+        return await self.retry_shown()
+
+    async def retry_shown(self) -> tuple[BulkProxyState, int]:
+        """Press Retry failed on the submission on screen, if it has anything to resend."""
+        resend = retryable_mentors(self.bloc.state.bulk)
+        if resend:
+            await self.add(BulkRetryFailedRequested())
+        return self.bloc.state.bulk, len(resend)
+
+    # --- single ----------------------------------------------------------------------
+    async def register_single(self, mentor_id: str, fields: ActivityFields) -> SingleProxyState:
+        """The single flow: pick the mentor, fill in the form, Submit."""
+        await self.add(
+            SingleFlowEntered(),
+            SingleMentorPicked(mentor_id),
+            SingleActivityKindChanged(fields.kind),
+            SingleActivityDateChanged(fields.date),
+            SingleDurationChanged(fields.minutes),
+            SingleNotesChanged(fields.notes),
+            SingleParticipantsChanged(fields.participants),
+        )
+        _refuse_if(self.bloc.state.single.errors)
+        await self.add(SingleActivitySubmitted())
+        state = self.bloc.state.single
+        if state.phase is SinglePhase.EDITING:
+            _refuse_if(state.errors)
+        return state
+
+
+def _refuse_if(errors: ValidationErrors) -> None:
+    if errors:
+        raise BadInputError(errors.errors)
