@@ -1,5 +1,5 @@
 -- Row-level security on every table; policies for `authenticated` only (`anon` gets nothing).
--- `(select auth.uid())` is evaluated once per statement, not once per row.
+-- `(select private.caller_id())` is evaluated once per statement, not once per row.
 
 alter table schema_migrations enable row level security;
 alter table chapters enable row level security;
@@ -19,17 +19,17 @@ revoke all on all functions in schema public from public, anon, authenticated;
 -- those mentors' chapters.
 create policy coordinators_own on coordinators
     for select to authenticated
-    using (id = (select auth.uid()));
+    using (id = (select private.caller_id()));
 
 create policy coordinator_mentors_own on coordinator_mentors
     for select to authenticated
-    using (coordinator_id = (select auth.uid()));
+    using (coordinator_id = (select private.caller_id()));
 
 create policy mentors_assigned on mentors
     for select to authenticated
     using (exists (
         select 1 from coordinator_mentors cm
-        where cm.mentor_id = mentors.id and cm.coordinator_id = (select auth.uid())
+        where cm.mentor_id = mentors.id and cm.coordinator_id = (select private.caller_id())
     ));
 
 create policy chapters_of_assigned_mentors on chapters
@@ -43,22 +43,22 @@ grant select on chapters, coordinators, mentors, coordinator_mentors to authenti
 create policy proxy_activities_read_own on proxy_activities
     for select to authenticated
     using (
-        registered_by = (select auth.uid())
+        registered_by = (select private.caller_id())
         and exists (
             select 1 from coordinator_mentors cm
             where cm.mentor_id = proxy_activities.mentor_id
-              and cm.coordinator_id = (select auth.uid())
+              and cm.coordinator_id = (select private.caller_id())
         )
     );
 
 create policy proxy_activities_insert_own on proxy_activities
     for insert to authenticated
     with check (
-        registered_by = (select auth.uid())
+        registered_by = (select private.caller_id())
         and exists (
             select 1 from coordinator_mentors cm
             where cm.mentor_id = proxy_activities.mentor_id
-              and cm.coordinator_id = (select auth.uid())
+              and cm.coordinator_id = (select private.caller_id())
         )
     );
 
@@ -71,8 +71,8 @@ grant insert (
 -- The ledger: your own submissions, their records and outcomes.
 create policy submissions_own on submissions
     for all to authenticated
-    using (coordinator_id = (select auth.uid()))
-    with check (coordinator_id = (select auth.uid()));
+    using (coordinator_id = (select private.caller_id()))
+    with check (coordinator_id = (select private.caller_id()));
 
 create policy submission_records_own on submission_records
     for all to authenticated

@@ -8,7 +8,7 @@
 --    "minutes": int, "notes": text (optional, ""), "participants": int|null (optional)}
 -- One row comes back per element, in input order, `idx` being its 0-based position.
 -- Both functions are SECURITY INVOKER: every read and write goes through the caller's
--- row-level security, and the caller is auth.uid(). The messages are memory.py's.
+-- row-level security, and the caller is private.caller_id(). The messages are memory.py's.
 
 -- One element's answer.
 create type private.element_result as (
@@ -98,7 +98,7 @@ set search_path = public, pg_temp
 as $$
 #variable_conflict use_column
 declare
-    caller text := auth.uid();
+    caller text := private.caller_id();
     key text;
     field text;
     problems text[] := '{}';
