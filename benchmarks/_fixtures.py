@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
+import resource
 
 from proxyreg.domain import ActivityDraft, Coordinator, Mentor, ProxyRecord, Roster, Submission
 
@@ -36,3 +38,19 @@ def submission(submission_id: str, mentors: Roster, count: int) -> Submission:
         for mentor in mentors.mentors[:count]
     )
     return Submission(submission_id, COORDINATOR.id, records)
+
+
+def peak_rss_mb() -> float:
+    """The peak resident set size of this process so far, in MB (10⁶ bytes).
+
+    Read from /proc (``VmHWM``) where there is one: ``ru_maxrss`` keeps the peak of the
+    process image before ``exec``, so a child started from a large parent would report
+    the parent's size.
+    """
+    try:
+        for line in pathlib.Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux

@@ -159,6 +159,34 @@ def test_awaiting_a_bulk_submit_means_its_results_are_shown() -> None:
     assert (state.phase, state.board.counts.registered) == (BulkPhase.COMPLETED, 2)
 
 
+class InstantGateway(ParkedGateway):
+    """A fake gateway that answers every record ``registered`` and returns at once,
+    without yielding to the loop: the answers' events are still queued when it returns."""
+
+    async def submit(
+        self, submission: Submission, on_result: ResultSink, cancelled: asyncio.Event
+    ) -> None:
+        for record in submission.records:
+            on_result(record.mentor_id, RecordResult(record.client_key, Outcome.REGISTERED))
+
+
+def test_awaiting_a_submit_waits_for_answers_still_queued() -> None:
+    """Even when the gateway returns before any answer was handled, awaiting Submit
+    returns only once the last answer is in the state."""
+
+    async def scenario() -> BulkProxyState:
+        bloc = BulkProxyBloc(context=CONTEXT, gateway=InstantGateway())
+        await bloc.add(BulkMentorsSelected(("m01", "m02", "m03")))
+        bloc._seed(attrs.evolve(bloc.state, draft=VALID_DRAFT))
+        await bloc.add(BulkActivitySubmitted())
+        state = bloc.state
+        await bloc.close()
+        return state
+
+    state = asyncio.run(scenario())
+    assert (state.phase, state.board.counts.registered) == (BulkPhase.COMPLETED, 3)
+
+
 def test_a_second_submit_while_sending_is_dropped_and_reported() -> None:
     """Two presses of Submit send one submission; the second is reported as dropped."""
 

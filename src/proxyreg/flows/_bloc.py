@@ -88,7 +88,7 @@ class FlowBloc(Bloc[ProxyEvent, S]):
         self._new_submission_id = new_submission_id
         self._event_types = frozenset(event_types)
         self._submit_types = frozenset(submit_types)
-        self._answers: set[asyncio.Future[None]] = set()
+        self._latest_answer: asyncio.Future[None] | None = None
         self._cancels: dict[str, asyncio.Event] = {}
         restoring = {slot.effects.restore_after for slot in self._effects}
         for event_type in event_types:
@@ -115,9 +115,9 @@ class FlowBloc(Bloc[ProxyEvent, S]):
             return
         answer = self.add(event)
         if type(event) not in self._submit_types:
-            # Answers are handled synchronously, so a Submit may wait for them (see _send).
-            self._answers.add(answer)
-            answer.add_done_callback(self._answers.discard)
+            # Answers are handled in the order they were added, so once the latest has
+            # been handled every earlier one has too: a Submit waits for it (see _send).
+            self._latest_answer = answer
 
     def _step(self, event: ProxyEvent) -> S | None:
         step = self._reducer(self.state, event, self.context)
@@ -191,8 +191,8 @@ class FlowBloc(Bloc[ProxyEvent, S]):
         finally:
             self._cancels.pop(submission.id, None)
         # Await the answers' own handling, so awaiting a Submit means its results are shown.
-        if self._answers:
-            await asyncio.gather(*list(self._answers))
+        if self._latest_answer is not None:
+            await self._latest_answer
 
     async def close(self) -> None:
         self._bus_subscription.cancel()

@@ -15,6 +15,7 @@ from proxyreg.domain import (
     ValidationRules,
     validate_draft,
 )
+from proxyreg.frozen import evolve
 
 
 @attrs.frozen
@@ -69,7 +70,7 @@ def edit_draft(
     soon as that field is edited, and all of them on Submit.
     """
     update: dict[str, Any] = {change.field: change.value}
-    new_draft = attrs.evolve(draft, **update)
+    new_draft = evolve(draft, **update)
     fields = _DEPENDENT_FIELDS.get(change.field, (change.field,))
     checked = validate_draft(new_draft, context.rules, context.today)
     kept = tuple(e for e in errors if e.field not in fields)

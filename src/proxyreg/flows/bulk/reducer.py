@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-
 from proxyreg.domain import (
     NO_ERRORS,
     ActivityDraft,
@@ -42,6 +40,7 @@ from proxyreg.flows.bulk.events import (
 )
 from proxyreg.flows.bulk.lifecycle import BULK_LIFECYCLE
 from proxyreg.flows.bulk.state import INITIAL_BULK_STATE, BulkPhase, BulkProxyState
+from proxyreg.frozen import evolve
 from proxyreg.persistent import PersistentSet
 
 BulkStep = BulkProxyState | Ignored
@@ -78,13 +77,13 @@ def _select(state: BulkProxyState, event: BulkMentorsSelected, ctx: FlowContext)
     errors = validate_selection(event.mentor_ids, ctx.roster, ctx.rules).for_field(_SELECTION)
     errors = tuple(e for e in errors if e.code not in ("empty", "too_many"))
     if errors:
-        return attrs.evolve(state, errors=_with_selection_errors(state, errors))
+        return evolve(state, errors=_with_selection_errors(state, errors))
     selected = state.selected.union(event.mentor_ids)
-    return attrs.evolve(state, selected=selected, errors=_with_selection_errors(state, ()))
+    return evolve(state, selected=selected, errors=_with_selection_errors(state, ()))
 
 
 def _deselect(state: BulkProxyState, event: BulkMentorsDeselected, ctx: FlowContext) -> BulkStep:
-    return _editable(state, "Unticking mentors") or attrs.evolve(
+    return _editable(state, "Unticking mentors") or evolve(
         state, selected=state.selected.difference(event.mentor_ids)
     )
 
@@ -93,19 +92,19 @@ def _select_all(state: BulkProxyState, event: BulkAllMentorsSelected, ctx: FlowC
     shown = (
         m.id for m in ctx.roster.mentors if m.active and matches_filter(m.name, state.filter_text)
     )
-    return _editable(state, "Selecting mentors") or attrs.evolve(
+    return _editable(state, "Selecting mentors") or evolve(
         state, selected=state.selected.union(shown), errors=_with_selection_errors(state, ())
     )
 
 
 def _clear(state: BulkProxyState, event: BulkSelectionCleared, ctx: FlowContext) -> BulkStep:
-    return _editable(state, "Unticking mentors") or attrs.evolve(
+    return _editable(state, "Unticking mentors") or evolve(
         state, selected=INITIAL_BULK_STATE.selected
     )
 
 
 def _filter(state: BulkProxyState, event: BulkFilterChanged, ctx: FlowContext) -> BulkStep:
-    return _editable(state, "Filtering mentors") or attrs.evolve(state, filter_text=event.text)
+    return _editable(state, "Filtering mentors") or evolve(state, filter_text=event.text)
 
 
 def _edit(state: BulkProxyState, event: DraftFieldChanged, ctx: FlowContext) -> BulkStep:
@@ -113,7 +112,7 @@ def _edit(state: BulkProxyState, event: DraftFieldChanged, ctx: FlowContext) -> 
     if refused:
         return refused
     draft, errors = edit_draft(state.draft, state.errors, event, ctx)
-    return attrs.evolve(state, draft=draft, errors=errors)
+    return evolve(state, draft=draft, errors=errors)
 
 
 def _submit(state: BulkProxyState, event: BulkActivitySubmitted, ctx: FlowContext) -> BulkStep:
@@ -125,10 +124,10 @@ def _submit(state: BulkProxyState, event: BulkActivitySubmitted, ctx: FlowContex
     )
     phase = BULK_LIFECYCLE.fire(state.phase, "submit", errors)
     if phase is None:
-        return attrs.evolve(state, errors=errors)
+        return evolve(state, errors=errors)
     if event.submission_id is None:
         return Ignored("not_allowed", "A submission needs an id; the bloc stamps one.")
-    return attrs.evolve(
+    return evolve(
         state,
         phase=phase,
         errors=NO_ERRORS,
@@ -164,7 +163,7 @@ def _record_result(
     board = state.board.settle(event.mentor_id, MentorResult.of(event.result))
     phase = BULK_LIFECYCLE.fire(state.phase, "record_result", board.counts)
     assert phase is not None  # record_result from submitting always has an unguarded edge
-    return attrs.evolve(state, phase=phase, board=board, cancelling=_still_cancelling(state, phase))
+    return evolve(state, phase=phase, board=board, cancelling=_still_cancelling(state, phase))
 
 
 def _still_cancelling(state: BulkProxyState, phase: BulkPhase) -> bool:
@@ -183,18 +182,20 @@ def _abort(state: BulkProxyState, event: BulkSubmissionFailed, ctx: FlowContext)
             board = board.settle(mentor_id, unknown)
     phase = BULK_LIFECYCLE.fire(state.phase, "abort", board.counts)
     assert phase is not None  # abort from submitting always has an unguarded edge
-    return attrs.evolve(state, phase=phase, board=board, last_error=event.message, cancelling=False)
+    return evolve(state, phase=phase, board=board, last_error=event.message, cancelling=False)
 
 
 def _cancel(state: BulkProxyState, event: BulkSubmissionCancelled, ctx: FlowContext) -> BulkStep:
     if BULK_LIFECYCLE.fire(state.phase, "cancel") is None:
         return _not_allowed(state, "Cancelling")
-    return attrs.evolve(state, cancelling=True)
+    return evolve(state, cancelling=True)
 
 
 def _restore(state: BulkProxyState, event: BulkSubmissionRestored, ctx: FlowContext) -> BulkStep:
     submission = event.entry.submission
-    if state is not INITIAL_BULK_STATE:
+    # Equality, not identity: a state read back from JSON equals the constant without being it.
+    # Cheap: a used state differs in a field, a length or a fingerprint (proxyreg.persistent).
+    if state != INITIAL_BULK_STATE:
         return Ignored("not_allowed", "The bulk screen is in use; the last submission stays aside.")
     if submission.coordinator_id != ctx.roster.coordinator.id or not submission.records:
         return Ignored("not_allowed", "That submission is not one of yours to show.")
@@ -206,7 +207,7 @@ def _restore(state: BulkProxyState, event: BulkSubmissionRestored, ctx: FlowCont
     phase = BULK_LIFECYCLE.fire(state.phase, "restore", board.counts)
     assert phase is not None  # restore from selecting always has an unguarded edge
     first = submission.records[0]
-    return attrs.evolve(
+    return evolve(
         state,
         phase=phase,
         selected=PersistentSet(submitted),
@@ -236,9 +237,7 @@ def _retry(state: BulkProxyState, event: BulkRetryFailedRequested, ctx: FlowCont
     board = state.board
     for mentor_id in retry:
         board = board.settle(mentor_id, MentorResult(MentorStatus.PENDING))
-    return attrs.evolve(
-        state, phase=phase, selected=PersistentSet(retry), board=board, last_error=None
-    )
+    return evolve(state, phase=phase, selected=PersistentSet(retry), board=board, last_error=None)
 
 
 def _start_over(

@@ -8,11 +8,8 @@ import attrs
 
 from proxyreg.domain import EMPTY_DRAFT, NO_ERRORS, ActivityDraft, ValidationErrors
 from proxyreg.flows.bulk.board import StatusBoard
+from proxyreg.frozen import identity_first_eq
 from proxyreg.persistent import PersistentSet
-
-
-def _same_ids(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return a is b or a == b
 
 
 class BulkPhase(enum.Enum):
@@ -23,6 +20,7 @@ class BulkPhase(enum.Enum):
     FAILED = "failed"
 
 
+@identity_first_eq
 @attrs.frozen
 class BulkProxyState:
     """Everything the bulk screen shows.
@@ -39,9 +37,9 @@ class BulkProxyState:
     draft: ActivityDraft = EMPTY_DRAFT
     errors: ValidationErrors = NO_ERRORS
     submission_id: str | None = None
-    # Compared by identity first: attrs compares a tuple field element by element even
-    # against itself, which would make every emitted state cost O(N) to compare.
-    submitted: tuple[str, ...] = attrs.field(default=(), eq=attrs.cmp_using(eq=_same_ids))
+    # Compared by identity first (identity_first_eq): the tuple is shared from state to
+    # state, and walking its N ids on every emitted state would cost O(N) per event.
+    submitted: tuple[str, ...] = ()
     board: StatusBoard = attrs.field(factory=StatusBoard)
     last_error: str | None = None
     cancelling: bool = False

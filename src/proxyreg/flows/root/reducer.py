@@ -15,6 +15,7 @@ from proxyreg.flows.root.state import ActiveFlow, ProxyRegistrationState
 from proxyreg.flows.single.events import SingleEvent, SingleFlowEntered, SingleFlowExited
 from proxyreg.flows.single.reducer import reduce_single
 from proxyreg.flows.single.state import INITIAL_SINGLE_STATE
+from proxyreg.frozen import evolve
 
 RootStep = ProxyRegistrationState | Ignored
 
@@ -58,19 +59,19 @@ def _route(
     tree: _Subtree, state: ProxyRegistrationState, event: ProxyEvent, ctx: FlowContext
 ) -> RootStep:
     if isinstance(event, tree.entered):
-        return attrs.evolve(state, active_flow=tree.flow, **{tree.field: tree.initial})
+        return evolve(state, active_flow=tree.flow, **{tree.field: tree.initial})
     if state.active_flow is not tree.flow:
         return Ignored(
             "flow_inactive",
             f"The {tree.flow.value} flow is not active (active: {state.active_flow.value}).",
         )
     if isinstance(event, tree.exited):
-        return attrs.evolve(state, active_flow=ActiveFlow.NONE)
+        return evolve(state, active_flow=ActiveFlow.NONE)
     current = getattr(state, tree.field)
     step = tree.reduce(current, event, ctx)
     if isinstance(step, Ignored):
         return step
-    return state if step is current else attrs.evolve(state, **{tree.field: step})
+    return state if step is current else evolve(state, **{tree.field: step})
 
 
 def reduce_registration(

@@ -8,6 +8,7 @@ import attrs
 
 from proxyreg.flows.bulk.state import INITIAL_BULK_STATE, BulkProxyState
 from proxyreg.flows.single.state import INITIAL_SINGLE_STATE, SingleProxyState
+from proxyreg.frozen import identity_first_eq
 
 
 class ActiveFlow(enum.Enum):
@@ -16,6 +17,7 @@ class ActiveFlow(enum.Enum):
     BULK = "bulk"
 
 
+@identity_first_eq
 @attrs.frozen
 class ProxyRegistrationState:
     """Two named subtrees, so nothing of one flow can leak into the other."""

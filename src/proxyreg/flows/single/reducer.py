@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-
 from proxyreg.domain import (
     NO_ERRORS,
     FieldError,
@@ -30,6 +28,7 @@ from proxyreg.flows.single.events import (
 )
 from proxyreg.flows.single.lifecycle import SINGLE_LIFECYCLE
 from proxyreg.flows.single.state import INITIAL_SINGLE_STATE, SinglePhase, SingleProxyState
+from proxyreg.frozen import evolve
 
 SingleStep = SingleProxyState | Ignored
 
@@ -49,8 +48,8 @@ def _pick(state: SingleProxyState, event: SingleMentorPicked, ctx: FlowContext) 
     error = mentor_error(event.mentor_id, ctx.roster)
     if error is not None:
         errors = ValidationErrors((*_without(state.errors, "mentor"), error))
-        return attrs.evolve(state, errors=errors)
-    return attrs.evolve(
+        return evolve(state, errors=errors)
+    return evolve(
         state,
         phase=phase,
         mentor_id=event.mentor_id,
@@ -66,9 +65,7 @@ def _edit(state: SingleProxyState, event: DraftFieldChanged, ctx: FlowContext) -
         return _not_allowed(state, "Editing the activity")
     draft, errors = edit_draft(state.draft, state.errors, event, ctx)
     # A changed payload needs a new client key: the next Submit starts a new submission.
-    return attrs.evolve(
-        state, phase=phase, draft=draft, errors=errors, submission_id=None, outcome=None
-    )
+    return evolve(state, phase=phase, draft=draft, errors=errors, submission_id=None, outcome=None)
 
 
 def _form_errors(state: SingleProxyState, ctx: FlowContext) -> ValidationErrors:
@@ -87,14 +84,14 @@ def _submit(
         return _not_allowed(state, "Submitting")
     if state.phase is SinglePhase.FAILED:
         # Retry: same submission, same client key, so a record that did land is not doubled.
-        return attrs.evolve(state, phase=SinglePhase.SUBMITTING, outcome=None)
+        return evolve(state, phase=SinglePhase.SUBMITTING, outcome=None)
     errors = _form_errors(state, ctx)
     phase = SINGLE_LIFECYCLE.fire(state.phase, "submit", errors)
     if phase is None:
-        return attrs.evolve(state, errors=errors)
+        return evolve(state, errors=errors)
     if event.submission_id is None:
         return Ignored("not_allowed", "A submission needs an id; the bloc stamps one.")
-    return attrs.evolve(
+    return evolve(
         state, phase=phase, errors=NO_ERRORS, submission_id=event.submission_id, outcome=None
     )
 
@@ -105,7 +102,7 @@ def _resolve(state: SingleProxyState, event: SingleOutcomeReceived, ctx: FlowCon
     phase = SINGLE_LIFECYCLE.fire(state.phase, "resolve", event.result)
     if phase is None:
         return Ignored("already_settled", "This submission already has its outcome.")
-    return attrs.evolve(state, phase=phase, outcome=event.result)
+    return evolve(state, phase=phase, outcome=event.result)
 
 
 def _enter(state: SingleProxyState, event: SingleEvent, ctx: FlowContext) -> SingleStep:

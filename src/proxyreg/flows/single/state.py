@@ -14,6 +14,7 @@ from proxyreg.domain import (
     ValidationErrors,
     client_key,
 )
+from proxyreg.frozen import identity_first_eq
 
 
 class SinglePhase(enum.Enum):
@@ -24,6 +25,7 @@ class SinglePhase(enum.Enum):
     FAILED = "failed"
 
 
+@identity_first_eq
 @attrs.frozen
 class SingleProxyState:
     """Everything the single form shows.
