@@ -9,15 +9,18 @@ Supabase adapter makes, what PostgREST does, against the real test PostgreSQL:
   ``limit`` and ``offset`` (no embedding, no other verbs);
 - the gateway's ``apikey`` check; the bearer JWT checked (HS256, the test secret): an expired
   one answers 401 ``PGRST303``, a bad signature 401 ``PGRST301``, none acts as ``anon``;
-- per request, one transaction: ``SET LOCAL ROLE`` to the token's role, ``request.jwt.claims``
-  set as PostgREST sets it, the real SQL run, committed, then answered;
+- per request, one transaction (read-only for a GET, as PostgREST runs them): ``SET LOCAL ROLE``
+  to the token's role, ``request.jwt.claims`` set as PostgREST sets it, the real SQL run,
+  committed, then answered;
 - errors in PostgREST's JSON (``code``, ``details``, ``hint``, ``message``), with its status
   for each SQLSTATE (23505 → 409, 42501 → 403, P0001 → 400, ``PTxyz`` → xyz, 57014 → 500…).
 
 Fault knobs, each armed for the next request to a path (``rpc/register_proxy_activities``,
 ``proxy_activities``…): answer a status (429 with Retry-After, 503, 502…) before running
 anything; delay the answer after the commit; drop the connection without answering, before
-running or after the commit. ``requests`` logs every request received, so a test can
+running or after the commit. A request armed "after the commit" holds back every request that
+arrives after it until it has committed, so a client that gives up early and asks again sees the
+commit whatever the machine's load. ``requests`` logs every request received, so a test can
 count how many times the client sent one.
 """
 
@@ -50,7 +53,7 @@ _PREFIXED_STATUS = {
 }  # fmt: skip
 _EXACT_STATUS = {
     "23503": 409, "23505": 409, "25006": 405, "53400": 500, "P0001": 400, "42883": 404,
-    "42P01": 404,
+    "42P01": 404, "42P17": 500,
 }  # fmt: skip
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -120,6 +123,9 @@ class PostgrestStandIn:
         self.requests: list[tuple[str, str]] = []
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
+        # Requests armed "after the commit" that have arrived and not committed yet.
+        self._uncommitted = 0
+        self._all_committed = threading.Condition(self._lock)
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -178,13 +184,26 @@ class PostgrestStandIn:
             self._faults.append(fault)
 
     def _take(self, method: str, path: str) -> Fault | None:
+        """Log the request and take the fault armed for it, once earlier armed ones committed.
+
+        Nothing sent after a request armed "after the commit" arrived (a reconciliation
+        read, a retry) runs before that request has committed (bounded, in case of a bug).
+        """
         with self._lock:
+            self._all_committed.wait_for(lambda: self._uncommitted == 0, timeout=30)
             self.requests.append((method, path))
-            for fault in self._faults:
-                if fault.path == path:
-                    self._faults.remove(fault)
-                    return fault
-        return None
+            fault = next((f for f in self._faults if f.path == path), None)
+            if fault is not None:
+                self._faults.remove(fault)
+                self._uncommitted += int(fault.after_commit)
+            return fault
+
+    def _committed(self, fault: Fault | None) -> None:
+        """The request armed with ``fault`` has committed (or failed): let the others run."""
+        if fault is not None and fault.after_commit:
+            with self._lock:
+                self._uncommitted -= 1
+                self._all_committed.notify_all()
 
     # --- what PostgREST does ------------------------------------------------------------
     def claims(self, headers: Mapping[str, str]) -> dict[str, Any]:
@@ -200,7 +219,7 @@ class PostgrestStandIn:
                 authorization.removeprefix("Bearer "),
                 self.jwt_secret,
                 algorithms=["HS256"],
-                options={"verify_aud": False, "require": ["exp"]},
+                options={"verify_aud": False},  # PostgREST checks `exp` only when present
             )
         except jwt.ExpiredSignatureError as exc:
             raise _unauthorized("PGRST303", "JWT expired") from exc
@@ -215,6 +234,8 @@ class PostgrestStandIn:
         with psycopg.connect(self.dsn) as conn:
             try:
                 with conn.transaction():
+                    if method == "GET":
+                        conn.execute("SET TRANSACTION READ ONLY")
                     conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
                     conn.execute(
                         "SELECT set_config('request.jwt.claims', %s, true),"
@@ -422,6 +443,8 @@ def _handler(standin: PostgrestStandIn) -> type[BaseHTTPRequestHandler]:
             except _Failure as failure:
                 self._answer(failure.status, failure.body, failure.headers)
                 return
+            finally:
+                standin._committed(fault)
             if fault is not None:
                 time.sleep(fault.delay)
                 if fault.drop:

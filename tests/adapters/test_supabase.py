@@ -29,7 +29,7 @@ from proxyreg.adapters.supabase import (
 )
 from proxyreg.domain import Outcome, ProxyRecord, RecordResult, Submission
 from proxyreg.orchestration import NO_ANSWER, NOT_SAVED, BulkRegistrationOrchestrator, RetryPolicy
-from proxyreg.ports import BatchTooLargeError, TransientError
+from proxyreg.ports import INVALID, BatchTooLargeError, BatchUnsupportedError, TransientError
 
 pytestmark = pytest.mark.postgres
 
@@ -335,6 +335,34 @@ def test_a_batch_over_the_servers_limit_raises_batch_too_large(
     assert stored(standin) == []
 
 
+def test_a_missing_batch_function_is_batch_unsupported(standin: PostgrestStandIn) -> None:
+    """404 PGRST202 (no such function in the database): BatchUnsupportedError for a batch, so
+    the orchestrator sends one by one; those are refused with the server's message, and
+    nothing is stored."""
+    hidden = "register_proxy_activities_hidden"
+    with psycopg.connect(standin.dsn, autocommit=True) as conn:
+        conn.execute(f"ALTER FUNCTION register_proxy_activities(jsonb) RENAME TO {hidden}")
+    try:
+
+        async def scenario() -> tuple[BatchUnsupportedError, dict[str, RecordResult]]:
+            async with opened(standin) as repo:
+                with pytest.raises(BatchUnsupportedError) as caught:
+                    await repo.register(KARI.id, SENT)
+                results, _ = await submit(repo)
+                return caught.value, results
+
+        error, results = run(scenario())
+    finally:
+        with psycopg.connect(standin.dsn, autocommit=True) as conn:
+            conn.execute(f"ALTER FUNCTION {hidden}(jsonb) RENAME TO register_proxy_activities")
+    assert "Could not find the function public.register_proxy_activities(records)" in str(error)
+    assert statuses(results) == [(Outcome.REJECTED, INVALID)] * 3
+    assert all("Could not find the function" in r.message for r in results.values())
+    # Ours, the rpc strategy's and its chunked fallback's batch, then one per record: none resent.
+    assert standin.count("POST", RPC) == 3 + len(SENT)
+    assert stored(standin) == []
+
+
 # --- no answer -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("after_commit", "expected"),
@@ -358,6 +386,7 @@ def test_a_dropped_connection_is_unknown_then_reconciled(
     results = run(scenario())
     assert statuses(results) == [expected] * 3
     assert len(stored(standin)) == (4 if after_commit else 0)
+    assert standin.count("POST", RPC) == 2  # neither the client nor the orchestrator resent
     assert standin.count("GET", LOOKUP) >= 1
 
 
@@ -413,6 +442,9 @@ def test_the_coordinator_is_the_tokens_subject() -> None:
 def test_sqlstates_map_to_postgrests_statuses() -> None:
     assert [
         status_of(state, authenticated=True)
-        for state in ("23505", "42501", "P0001", "PT413", "57014", "08006", "22023", "42883")
-    ] == [409, 403, 400, 413, 500, 503, 400, 404]
+        for state in (
+            "23505", "42501", "P0001", "PT413", "57014", "08006", "22023", "42883", "42P17",
+            "53400", "53100", "P0002",
+        )
+    ] == [409, 403, 400, 413, 500, 503, 400, 404, 500, 500, 503, 500]  # fmt: skip
     assert status_of("42501", authenticated=False) == 401

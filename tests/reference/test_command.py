@@ -34,6 +34,18 @@ def test_verify_defaults_to_the_conformance_folder(
     assert "scenarios passed" in capsys.readouterr().out
 
 
+def test_verify_elsewhere_checks_the_scenarios_this_version_ships(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without DIR and without ./conformance (an installed copy), it verifies the shipped ones."""
+    monkeypatch.chdir(tmp_path)
+    assert run("conformance", "verify") == 0
+    out = capsys.readouterr().out
+    assert "verifying the scenarios this version ships" in out
+    assert f"{len(scenario_files())}/{len(scenario_files())} scenarios passed" in out
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+
+
 def test_export_writes_the_shipped_scenarios(tmp_path: pathlib.Path) -> None:
     """export DIR writes every shipped scenario, byte for byte, and verify accepts them."""
     assert run("conformance", "export", str(tmp_path / "out")) == 0

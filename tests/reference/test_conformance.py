@@ -15,7 +15,9 @@ from proxyreg.conformance import all_edges, export, scenario_files, verify
 from proxyreg.conformance._diagrams import diagram_files
 from proxyreg.conformance._triggers import UndeclaredTransition, edge_taken
 from proxyreg.conformance._verify import first_difference
-from proxyreg.serialization import events
+from proxyreg.conformance.scripts import CONTEXT, ledger_entry
+from proxyreg.domain import Outcome
+from proxyreg.serialization import dumps, events, loads
 
 ROOT = pathlib.Path(__file__).parents[2]
 SHIPPED = ROOT / "conformance"
@@ -138,6 +140,32 @@ def test_an_unreadable_file_is_reported_not_raised(tmp_path: pathlib.Path) -> No
 def test_an_empty_folder_is_not_a_pass(tmp_path: pathlib.Path) -> None:
     """No scenarios verifies nothing, so it is not ok."""
     assert not verify(tmp_path).ok
+
+
+def test_a_restore_lands_on_an_initial_bulk_state_read_back_from_json() -> None:
+    """A decoded initial bulk state equals the constant without being it: a restored
+    submission lands on it exactly as on the constant (a Dart port compares by value too)."""
+    decoded = loads(dumps(flows.INITIAL_BULK_STATE), flows.BulkProxyState)
+    assert decoded is not flows.INITIAL_BULK_STATE
+    restored = flows.BulkSubmissionRestored(
+        ledger_entry("b-1", {"m01": Outcome.REGISTERED}, ("m01", "m02"))
+    )
+    expected = flows.reduce_bulk(flows.INITIAL_BULK_STATE, restored, CONTEXT)
+    assert isinstance(expected, flows.BulkProxyState)
+    assert expected.phase is flows.BulkPhase.SUBMITTING
+    assert flows.reduce_bulk(decoded, restored, CONTEXT) == expected
+
+
+def test_a_scenario_may_start_with_a_restore(tmp_path: pathlib.Path) -> None:
+    """A bulk scenario whose first event is a restore replays from its file as recorded."""
+    export(tmp_path)
+    path = tmp_path / "bulk-restored.json"
+    data = json.loads(path.read_text())
+    data["steps"] = data["steps"][1:]  # drop BulkFlowEntered: the file's initial state is all
+    assert data["steps"][0]["event"]["type"] == "BulkSubmissionRestored"
+    path.write_text(json.dumps(data))
+    (result,) = [r for r in verify(tmp_path).results if r.name == "bulk-restored"]
+    assert result.problems == ()
 
 
 def test_a_phase_change_along_no_declared_edge_is_an_error() -> None:

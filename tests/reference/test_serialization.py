@@ -11,7 +11,6 @@ import attrs
 import jsonschema
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from proxyreg import domain, flows
 from proxyreg.conformance._schemas import schema_files
@@ -28,7 +27,7 @@ from proxyreg.serialization import (
     to_data,
 )
 
-from .strategies import values_of
+from .strategies import any_value_of
 
 SCHEMA_DIR = pathlib.Path(__file__).parents[2] / "docs" / "schema"
 REGENERATE = "python -m proxyreg.conformance.generate"
@@ -48,20 +47,20 @@ def round_trips(value: Any) -> None:
     VALIDATORS[cls].validate(data)
 
 
-@given(st.sampled_from(events()).flatmap(values_of))
+@given(any_value_of(events()))
 def test_every_event_round_trips_and_fits_its_schema(event: flows.ProxyEvent) -> None:
     """Any generated event of either flow round-trips through canonical JSON and validates."""
     round_trips(event)
     assert from_data(to_data(event), flows.ProxyEvent) == event
 
 
-@given(st.sampled_from(STATES).flatmap(values_of))
+@given(any_value_of(STATES))
 def test_every_state_round_trips_and_fits_its_schema(state: object) -> None:
     """Any generated root, single or bulk state round-trips through canonical JSON and validates."""
     round_trips(state)
 
 
-@given(st.sampled_from(OTHER_VALUES).flatmap(values_of))
+@given(any_value_of(OTHER_VALUES))
 def test_every_other_value_round_trips_and_fits_its_schema(value: object) -> None:
     """Context, ledger entries, ignore reports and the domain values round-trip and validate."""
     round_trips(value)
@@ -163,6 +162,19 @@ def test_a_nested_problem_names_its_full_path() -> None:
     with pytest.raises(DecodeError) as refused:
         from_data(data, flows.ProxyRegistrationState)
     assert [p for p in refused.value.problems if p.endswith("@ $.bulk.phase")]
+
+
+def test_board_counts_that_contradict_its_entries_are_refused() -> None:
+    """A board whose counts do not add up to its entries is refused at its path."""
+    state = attrs.evolve(flows.INITIAL_BULK_STATE, board=flows.StatusBoard.pending(["m01"]))
+    data = to_data(flows.ProxyRegistrationState(bulk=state))
+    assert from_data(data, flows.ProxyRegistrationState).bulk == state
+    data["bulk"]["board"]["counts"]["pending"] = 0
+    data["bulk"]["board"]["counts"]["registered"] = 1
+    with pytest.raises(DecodeError) as refused:
+        from_data(data, flows.ProxyRegistrationState)
+    assert [p for p in refused.value.problems if p.startswith("counts must be those of the")]
+    assert all(p.endswith("@ $.bulk.board") for p in refused.value.problems)
 
 
 def test_a_duplicate_in_a_set_is_refused() -> None:

@@ -74,20 +74,6 @@ class _Errors(BlocObserver):
         self.reported.append(error)
 
 
-def _interned(state: object) -> object:
-    """The initial subtrees as the very constants the reducers compare by identity.
-
-    The bulk reducer offers a restored submission only to a bulk screen that *is*
-    `INITIAL_BULK_STATE`; a state read from a file is equal to it, never the same
-    object, so it is swapped for the constant.
-    """
-    if state == flows.INITIAL_BULK_STATE:
-        return flows.INITIAL_BULK_STATE
-    if isinstance(state, flows.ProxyRegistrationState) and state.bulk == flows.INITIAL_BULK_STATE:
-        return attrs.evolve(state, bulk=flows.INITIAL_BULK_STATE)
-    return state
-
-
 def replay(
     bloc: str,
     context: flows.FlowContext,
@@ -99,7 +85,7 @@ def replay(
     Raises `ReplayError` if the bloc reports an error. A Submit without a
     submission id is stamped ``stamped-1``, ``stamped-2``, … (scenarios carry theirs).
     """
-    return asyncio.run(_replay(_KINDS[bloc], context, _interned(initial_state), events))
+    return asyncio.run(_replay(_KINDS[bloc], context, initial_state, events))
 
 
 async def _replay(

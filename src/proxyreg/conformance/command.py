@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import pathlib
+import tempfile
 
 from proxyreg.conformance._shipped import export
 from proxyreg.conformance._verify import verify
@@ -12,10 +13,21 @@ DEFAULT_DIR = pathlib.Path("conformance")
 
 
 def _verify(args: argparse.Namespace) -> int:
-    directory: pathlib.Path = args.directory
+    directory: pathlib.Path | None = args.directory
+    if directory is None and not DEFAULT_DIR.is_dir():
+        # Outside a checkout there is no ./conformance: check the scenarios this version ships.
+        with tempfile.TemporaryDirectory() as shipped:
+            export(shipped)
+            print("no ./conformance here: verifying the scenarios this version ships")
+            return _report(pathlib.Path(shipped))
+    directory = directory or DEFAULT_DIR
     if not directory.is_dir():
         print(f"no scenario folder {directory}; write one with: proxyreg conformance export DIR")
         return 2
+    return _report(directory)
+
+
+def _report(directory: pathlib.Path) -> int:
     report = verify(directory)
     print(report.render())
     return 0 if report.ok else 1
@@ -35,7 +47,12 @@ def configure(command: argparse.ArgumentParser) -> None:
         help="replay scenario files against the engine (exit 1 on a failure or missed transition)",
     )
     check.add_argument(
-        "directory", nargs="?", default=DEFAULT_DIR, type=pathlib.Path, metavar="DIR"
+        "directory",
+        nargs="?",
+        default=None,
+        type=pathlib.Path,
+        metavar="DIR",
+        help="the scenario folder (default: ./conformance, else the scenarios shipped)",
     )
     check.set_defaults(func=_verify)
     write = actions.add_parser("export", help="write the shipped scenarios into DIR")

@@ -19,6 +19,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from proxyreg.flows import StatusBoard, StatusCounts
 from proxyreg.persistent import PersistentMap, PersistentSet
 from proxyreg.serialization._catalog import BY_TAG, CATALOG, concrete_subclasses
 
@@ -41,6 +42,20 @@ def _structure_date(value: Any, _: type) -> dt.date:
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"expected an ISO date (YYYY-MM-DD), got {text!r}")
     return dt.date.fromisoformat(text)
+
+
+def _check_board(board: StatusBoard) -> None:
+    # The counts are kept beside the entries (O(1) per result); data that disagrees would
+    # replay as a screen whose totals contradict its rows, so it is refused.
+    counts = StatusCounts()
+    for _, result in board.entries.items():
+        counts = counts.moved(None, result.status)
+    if counts != board.counts:
+        raise ValueError(f"counts must be those of the entries: {attrs.asdict(counts)}")
+
+
+# Rules across fields that a JSON Schema cannot state, checked on the way in.
+_CHECKS: dict[type, Callable[[Any], None]] = {StatusBoard: _check_board}
 
 
 def _is_generic(origin: type) -> Callable[[Any], bool]:
@@ -157,7 +172,11 @@ def _register_tagged(converter: cattrs.Converter) -> None:
             fields = structure.get(cls)
             if fields is None:
                 fields = structure[cls] = make_dict_structure_fn(cls, converter)
-            return fields(data, cls)
+            value = fields(data, cls)
+            check = _CHECKS.get(cls)
+            if check is not None:
+                check(value)
+            return value
 
         return read
 
