@@ -111,7 +111,7 @@ async def record_results(count: int) -> float:
     mentors = roster(BULK_MENTORS)
     gateway = HoldingGateway()
     # The product caps a selection at 500 mentors; an organisation may raise it.
-    context = FlowContext(mentors, TODAY, ValidationRules(max_batch_size=BULK_MENTORS))
+    context = FlowContext(mentors, TODAY, ValidationRules(max_selection=BULK_MENTORS))
     bloc = ProxyRegistrationBloc(context=context, gateway=gateway)
     heard = [0]
     bloc.listen(lambda _: heard.__setitem__(0, heard[0] + 1))

@@ -50,7 +50,7 @@ async def submit_all(count: int) -> float:
     """Seconds for a whole bulk submission of ``count`` mentors; raises unless all landed."""
     mentors = roster(count)
     repository = InMemoryRepository.of_rosters(mentors)
-    context = FlowContext(mentors, TODAY, ValidationRules(max_batch_size=count))
+    context = FlowContext(mentors, TODAY, ValidationRules(max_selection=count))
     bloc = ProxyRegistrationBloc(context=context, gateway=BulkRegistrationOrchestrator(repository))
     shown: list[ProxyRegistrationState] = [bloc.state]
     bloc.listen(lambda state: shown.__setitem__(0, state))

@@ -97,12 +97,12 @@ def test_selection_errors() -> None:
     ]
 
 
-def test_selection_above_the_batch_limit_is_refused() -> None:
-    """More mentors than the maximum batch size is an error; the limit is configurable."""
-    rules = ValidationRules(max_batch_size=3)
+def test_selection_above_the_limit_is_refused() -> None:
+    """More mentors than the organisation allows in one submission is an error."""
+    rules = ValidationRules(max_selection=3)
     errors = validate_selection(["m01", "m02", "m03", "m04"], ROSTER, rules)
     assert codes(errors) == [("mentors", "too_many")]
-    assert DEFAULT_RULES.max_batch_size == 500
+    assert DEFAULT_RULES.max_selection == 10_000
 
 
 def test_errors_group_by_field_for_a_form() -> None:

@@ -397,7 +397,7 @@ BULK_SCRIPTS = (
             flows.BulkActivitySubmitted("b-4"),
             flows.BulkMentorsSelected(("m03",)),
         ),
-        context=attrs.evolve(CONTEXT, rules=ValidationRules(max_batch_size=2)),
+        context=attrs.evolve(CONTEXT, rules=ValidationRules(max_selection=2)),
     ),
     Script(
         "bulk-restored",

@@ -72,7 +72,9 @@ class ValidationRules:
 
     kinds: tuple[ActivityKind, ...] = DEFAULT_KINDS
     max_age_days: int = 60
-    max_batch_size: int = 500
+    max_selection: int = 10_000
+    """The most mentors one bulk submission may hold (the backend's per-call limit is
+    separate: the orchestrator splits a submission into calls the backend takes)."""
     kinds_by_id: Mapping[str, ActivityKind] = attrs.field(
         init=False,
         eq=False,
@@ -216,12 +218,12 @@ def validate_selection(
     if not mentor_ids:
         return ValidationErrors((FieldError(field, "empty", "Select at least one mentor."),))
     errors: list[FieldError] = []
-    if len(mentor_ids) > rules.max_batch_size:
+    if len(mentor_ids) > rules.max_selection:
         errors.append(
             FieldError(
                 field,
                 "too_many",
-                f"Select at most {rules.max_batch_size} mentors at once "
+                f"Select at most {rules.max_selection} mentors at once "
                 f"({len(mentor_ids)} selected).",
             )
         )
