@@ -107,7 +107,7 @@ def test_every_bad_csv_row_is_named_and_nothing_is_stored(
         "proxyreg: error: row 3, mentor_id: Mentor 'nobody' is not assigned to you.",
         "proxyreg: error: row 4, mentor_id: Mentor 'm38' is not assigned to you.",
         "proxyreg: error: row 5, mentor_id: Hanna Nilsen is paused and cannot be registered for.",
-        "proxyreg: error: row 6, mentor_id: m01 is already on row 2.",
+        "proxyreg: error: row 6, mentor_id: 'm01' is already on row 2.",
         "proxyreg: error: row 8, mentor_id: The mentor id is empty.",
     ]
     assert [(e["row"], e["code"]) for e in ran.json()["errors"]] == [

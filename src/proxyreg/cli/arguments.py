@@ -8,7 +8,9 @@ through the bloc, so the command line and every other front end say it the same 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import re
 
 import attrs
 
@@ -73,24 +75,41 @@ def activity_fields(args: argparse.Namespace) -> ActivityFields:
     return ActivityFields(args.kind, date, minutes, args.notes, participants)
 
 
+# Exactly what the options promise: fromisoformat and int() also take 20261125, "1_000"
+# and digits of other scripts, which a script writer would not expect to be accepted.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+_ECHOED = 40
+"""At most this many characters of a value are repeated in its message."""
+
+
+def _echo(text: str) -> str:
+    return repr(text if len(text) <= _ECHOED else text[:_ECHOED] + "…")
+
+
 def _date(text: str, errors: list[FieldError]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    stripped = text.strip()
+    if not _ISO_DATE.fullmatch(stripped):
         errors.append(
-            FieldError("date", "wrong_format", f"Enter the date as YYYY-MM-DD, not {text!r}.")
+            FieldError("date", "wrong_format", f"Enter the date as YYYY-MM-DD, not {_echo(text)}.")
         )
+        return None
+    try:
+        return dt.date.fromisoformat(stripped)
+    except ValueError:
+        errors.append(FieldError("date", "no_such_day", f"There is no day {stripped}."))
         return None
 
 
 def _whole_number(field: str, text: str, errors: list[FieldError]) -> int | None:
-    try:
-        return int(text.strip())
-    except ValueError:
-        errors.append(
-            FieldError(field, "wrong_type", f"{field} must be a whole number, not {text!r}.")
-        )
-        return None
+    stripped = text.strip()
+    if _WHOLE_NUMBER.fullmatch(stripped):
+        with contextlib.suppress(ValueError):  # past Python's digit limit: unreadable
+            return int(stripped)
+    errors.append(
+        FieldError(field, "wrong_type", f"{field} must be a whole number, not {_echo(text)}.")
+    )
+    return None
 
 
 def with_faults(repository: ProxyRepository, spec_text: str | None) -> ProxyRepository:

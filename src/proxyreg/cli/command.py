@@ -72,6 +72,11 @@ class Invocation:
     def json(self) -> bool:
         return bool(getattr(self.args, "json", False))
 
+    @property
+    def where(self) -> tuple[str, str | None]:
+        """(database, acting_as): where the command acts, and as whom."""
+        return self.database, self.acting_as
+
 
 Run = Callable[[Invocation], Coroutine[Any, Any, int]]
 

@@ -66,9 +66,21 @@ def _read(path: str) -> str:
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise BadInputError.one(_FILE_FIELD, "missing", f"There is no file {path}.") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except IsADirectoryError:
         raise BadInputError.one(
-            _FILE_FIELD, "unreadable", f"{path} cannot be read as UTF-8 text: {error}"
+            _FILE_FIELD, "not_a_file", f"{path} is a folder; name a CSV file."
+        ) from None
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise BadInputError.one(
+            _FILE_FIELD,
+            "not_utf8",
+            f"{path} is not UTF-8 text (byte 0x{error.object[error.start]:02x} on line {line}); "
+            "save it as CSV UTF-8.",
+        ) from None
+    except OSError as error:
+        raise BadInputError.one(
+            _FILE_FIELD, "unreadable", f"{path} cannot be read: {error.strerror}."
         ) from None
 
 
@@ -79,6 +91,6 @@ def _row_problem(
     if not mentor_id:
         return "required", "The mentor id is empty."
     if mentor_id in first_row_of:
-        return "duplicate", f"{mentor_id} is already on row {first_row_of[mentor_id]}."
+        return "duplicate", f"{mentor_id!r} is already on row {first_row_of[mentor_id]}."
     error = mentor_error(mentor_id, roster, COLUMN)
     return None if error is None else (error.code, error.message)

@@ -8,9 +8,11 @@ demo world, the default coordinator. On PostgreSQL those run as the DSN's own us
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, nullcontext
 from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from proxyreg import demo_data
 from proxyreg.adapters import DEFAULT_DATABASE, open_repository
@@ -29,6 +31,17 @@ def database_url(given: str | None) -> str:
 
 def is_postgres(url: str) -> bool:
     return url.startswith(_POSTGRES_SCHEMES)
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: a DSN's password is masked."""
+    if not is_postgres(url):
+        return url
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class Database(Protocol):
@@ -108,16 +121,34 @@ class _Postgres:
 
 
 @asynccontextmanager
-async def open_database(url: str, *, create: bool = False) -> AsyncIterator[Database]:
-    """The database ``url`` names. A SQLite file must exist unless ``create`` (``init``)."""
+async def open_database(
+    url: str, *, create: bool = False, writes: bool = False
+) -> AsyncIterator[Database]:
+    """The database ``url`` names. A SQLite file must exist unless ``create`` (``init``).
+
+    A SQLite file that cannot be opened, or that a command which ``writes`` cannot
+    write, is bad input naming ``db``: refused before anything is sent, rather than
+    every record ending in doubt.
+    """
     if is_postgres(url):
         yield _Postgres(url)
         return
-    if not create and not os.path.exists(url):
+    exists = os.path.exists(url)
+    if not create and not exists:
         raise BadInputError.one(
             "db", "missing", f"There is no database at {url}: run `proxyreg init --demo` first."
         )
-    async with open_repository(url) as repository:
+    if (writes or create) and exists and not os.access(url, os.W_OK):
+        raise BadInputError.one(
+            "db", "read_only", f"The database {url} is read-only: nothing can be registered in it."
+        )
+    async with AsyncExitStack() as stack:
+        try:
+            repository = await stack.enter_async_context(open_repository(url))
+        except sqlite3.Error as error:
+            raise BadInputError.one(
+                "db", "unusable", f"{url} cannot be opened as a proxyreg database: {error}."
+            ) from None
         yield _Sqlite(repository)
 
 
@@ -156,10 +187,11 @@ def _listing(coordinators: tuple[Coordinator, ...]) -> str:
 
 @asynccontextmanager
 async def acting_coordinator(
-    url: str, acting_as: str | None
+    url: str, acting_as: str | None, *, writes: bool = False
 ) -> AsyncIterator[tuple[ProxyRepository, Roster]]:
-    """The repository acting as the resolved coordinator, and their roster."""
-    async with open_database(url) as database:
+    """The repository acting as the resolved coordinator, and their roster (``writes``: the
+    command registers, so the database must take writes)."""
+    async with open_database(url, writes=writes) as database:
         coordinator = await resolve_coordinator(database, acting_as)
         async with database.acting_as(coordinator.id) as repository:
             yield repository, await repository.roster(coordinator.id)

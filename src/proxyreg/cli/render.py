@@ -1,6 +1,8 @@
 """Drawing for people, with rich: the result table, the progress bar, lists, and problems.
 
 ``--json`` output never goes through here: it is printed plainly by `print_json`.
+Nothing a user or a database wrote is ever read as rich markup: mentor names, file
+paths and messages can hold ``[`` and ``]``, so styling is given as `Text` styles.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from proxyreg.cli.command import InputProblem
-from proxyreg.cli.report import SYMBOLS, Report
-from proxyreg.flows import BulkPhase, ProxyRegistrationState
-from proxyreg.presentation import progress
+from proxyreg.cli.report import Report
+from proxyreg.flows import BulkPhase, MentorStatus, ProxyRegistrationState
+from proxyreg.presentation import SYMBOLS, progress
 
 _STYLES = {
     "registered": "green",
@@ -29,11 +32,18 @@ _STYLES = {
 }
 
 
+MAX_PROBLEMS_SHOWN = 20
+"""Bad input beyond this many problems is summed up on the terminal (``--json`` lists all)."""
+
+
 def console() -> Console:
-    """Standard output, wide enough that a message is not cut when it is not a terminal."""
-    out = Console(highlight=False)
+    """Standard output, wide enough that a message is not cut when it is not a terminal.
+
+    Markup is off: a ``[`` in a name or a path is printed as it is, never parsed.
+    """
+    out = Console(highlight=False, markup=False)
     if not out.is_terminal:
-        out = Console(highlight=False, width=max(out.width, 120))
+        out = Console(highlight=False, markup=False, width=max(out.width, 120))
     return out
 
 
@@ -44,15 +54,24 @@ def print_json(document: Any) -> None:
 
 
 def print_problems(problems: Sequence[InputProblem]) -> None:
-    """Bad input, one line per problem, on standard error."""
-    err = Console(stderr=True, highlight=False)
-    for problem in problems:
-        err.print(f"[bold red]proxyreg: error:[/] {problem}", markup=True, soft_wrap=True)
+    """Bad input, one line per problem, on standard error; past `MAX_PROBLEMS_SHOWN`, a count."""
+    err = Console(stderr=True, highlight=False, markup=False)
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        err.print(Text.assemble(("proxyreg: error:", "bold red"), f" {problem}"), soft_wrap=True)
+    hidden = len(problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        err.print(
+            Text.assemble(
+                ("proxyreg: error:", "bold red"),
+                f" … and {hidden} more problems like these (--json lists every one).",
+            ),
+            soft_wrap=True,
+        )
 
 
 def result_table(report: Report) -> Table:
     """The per-mentor result table: ✓ / ✗ / ?, the mentor, the status and the message."""
-    table = Table(title=report.headline, title_justify="left", expand=False)
+    table = Table(title=Text(report.headline), title_justify="left", expand=False)
     table.add_column("", no_wrap=True)
     table.add_column("Mentor", no_wrap=True)
     table.add_column("Status", no_wrap=True)
@@ -60,10 +79,10 @@ def result_table(report: Report) -> Table:
     for line in report.lines:
         style = _STYLES[line.status]
         table.add_row(
-            f"[{style}]{SYMBOLS[line.status]}[/]",
-            line.mentor_name,
-            f"[{style}]{line.status.replace('_', ' ')}[/]",
-            line.message,
+            Text(SYMBOLS[MentorStatus(line.status)], style=style),
+            Text(line.mentor_name),
+            Text(line.status.replace("_", " "), style=style),
+            Text(line.message),
         )
     return table
 
@@ -73,7 +92,7 @@ def print_report(out: Console, report: Report) -> None:
     counts = ", ".join(
         f"{n} {status.replace('_', ' ')}" for status, n in report.counts.items() if n
     )
-    out.print(f"Submission {report.submission_id}: {counts}.", soft_wrap=True)
+    out.print(Text(f"Submission {report.submission_id}: {counts}."), soft_wrap=True)
 
 
 def output_report(report: Report, *, as_json: bool) -> int:
@@ -86,23 +105,35 @@ def output_report(report: Report, *, as_json: bool) -> int:
 
 
 class ProgressBar:
-    """A progress bar fed with the bloc's states while a bulk submission is being sent."""
+    """A progress bar fed with the bloc's states while a bulk submission is being sent.
+
+    It appears with the first state that is sending, so input refused before any
+    Submit leaves standard output untouched.
+    """
 
     def __init__(self, progress_display: Progress) -> None:
         self._display = progress_display
-        self._task = progress_display.add_task("Sending", total=None)
+        self._task: TaskID | None = None
 
     def __call__(self, state: ProxyRegistrationState) -> None:
         bulk = state.bulk
         if bulk.phase is not BulkPhase.SUBMITTING:
             return
+        if self._task is None:
+            self._display.start()
+            self._task = self._display.add_task("Sending", total=None)
         shown = progress(bulk)
         self._display.update(self._task, completed=shown.done, total=shown.total)
+
+    def close(self) -> None:
+        # Stopping a bar never started would still print a line break off a terminal.
+        if self._task is not None:
+            self._display.stop()
 
 
 @contextmanager
 def progress_bar(out: Console) -> Iterator[ProgressBar]:
-    """A live bar on ``out`` for the block's duration; it is cleared when the block ends."""
+    """A live bar on ``out`` while records are sent in the block; cleared when it ends."""
     display = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -110,5 +141,8 @@ def progress_bar(out: Console) -> Iterator[ProgressBar]:
         console=out,
         transient=True,
     )
-    with display:
-        yield ProgressBar(display)
+    bar = ProgressBar(display)
+    try:
+        yield bar
+    finally:
+        bar.close()

@@ -27,14 +27,6 @@ from proxyreg.presentation import result_screen, single_form
 STATUSES = ("registered", "already_registered", "rejected", "failed", "unknown")
 """The statuses a record ends in, in the order the counts list them."""
 
-SYMBOLS = {
-    "registered": "✓",
-    "already_registered": "✓",
-    "rejected": "✗",
-    "failed": "✗",
-    "unknown": "?",
-}
-
 NO_ANSWER_YET = "No answer recorded yet: it may still be in flight, or was interrupted."
 
 

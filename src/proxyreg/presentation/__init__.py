@@ -1,6 +1,7 @@
 """Selectors: what a screen shows, computed from a state. Pure functions, no UI toolkit."""
 
 from proxyreg.presentation._bulk import (
+    SYMBOLS,
     MentorChoice,
     Progress,
     ResultRow,
@@ -12,6 +13,7 @@ from proxyreg.presentation._bulk import (
 from proxyreg.presentation._single import SingleForm, single_form
 
 __all__ = [
+    "SYMBOLS",
     "MentorChoice",
     "Progress",
     "ResultRow",

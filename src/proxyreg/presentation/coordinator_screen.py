@@ -14,7 +14,6 @@ from proxyreg.domain import Roster
 from proxyreg.flows import BULK_LIFECYCLE, BulkPhase, BulkProxyState, SingleProxyState
 from proxyreg.flows.bulk.reducer import matches_filter
 from proxyreg.presentation._bulk import MentorChoice
-from proxyreg.presentation._single import single_form
 
 
 @attrs.frozen
@@ -54,8 +53,3 @@ def single_mentor_choices(
         for m in roster.mentors
         if m.id == state.mentor_id or matches_filter(m.name, search)
     )
-
-
-def single_can_pick(state: SingleProxyState) -> bool:
-    """Whether the single flow takes another mentor now (as it takes any other edit)."""
-    return single_form(state).can_edit

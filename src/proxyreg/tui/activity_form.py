@@ -42,11 +42,11 @@ class ActivityForm(Vertical):
         yield Select(
             [(kind.label, kind.id) for kind in self._kinds], prompt="Choose a kind", id="kind"
         )
-        yield Static(id="kind-error", classes="field-error")
+        yield Static(id="kind-error", classes="field-error", markup=False)
         for field, label, placeholder in _TEXT_FIELDS:
             yield Label(label)
             yield Input(placeholder=placeholder, id=field)
-            yield Static(id=f"{field}-error", classes="field-error")
+            yield Static(id=f"{field}-error", classes="field-error", markup=False)
         yield Button("Submit", id="submit", variant="primary")
 
     def on_select_changed(self, message: Select.Changed) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -14,6 +15,7 @@ from proxyreg.presentation import MentorChoice
 
 
 def _line(choice: MentorChoice) -> str:
+    """The name as written (shown as `Text`, never read as markup), paused ones marked."""
     return choice.name if choice.active else f"{choice.name} (paused)"
 
 
@@ -46,7 +48,7 @@ class MentorPicker(Vertical):
             yield Button("Select all", id="select-all")
             yield Button("Clear", id="clear-selection")
         yield SelectionList[str](id="mentors")
-        yield Static(id="mentors-error", classes="field-error")
+        yield Static(id="mentors-error", classes="field-error", markup=False)
 
     @property
     def search_text(self) -> str:
@@ -91,7 +93,9 @@ class MentorPicker(Vertical):
                 listing.clear_options()
                 listing.add_options(
                     [
-                        Selection(_line(c), c.mentor_id, c.selected, c.mentor_id, not c.active)
+                        Selection(
+                            Text(_line(c)), c.mentor_id, c.selected, c.mentor_id, not c.active
+                        )
                         for c in choices
                     ]
                 )

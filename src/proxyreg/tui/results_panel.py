@@ -22,8 +22,9 @@ _MARK_STYLES = {
 _COLUMNS = (("mark", " "), ("mentor", "Mentor"), ("message", "Result"))
 
 
-def _cells(row: ResultRow) -> tuple[Text, str, str]:
-    return Text(row.symbol, style=_MARK_STYLES[row.status]), row.name, row.message
+def _cells(row: ResultRow) -> tuple[Text, Text, Text]:
+    # Text, not str: a table reads a str as markup, and names and messages may hold "[".
+    return Text(row.symbol, style=_MARK_STYLES[row.status]), Text(row.name), Text(row.message)
 
 
 class ResultsPanel(Vertical):
@@ -36,12 +37,10 @@ class ResultsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Results", id="results-title")
-        yield Static(id="headline")
+        yield Static(id="headline", markup=False)
         yield ProgressBar(total=1, show_eta=False, id="progress")
-        yield Static(id="banner", classes="field-error")
-        table: DataTable[Text | str] = DataTable(
-            id="results", cursor_type="row", zebra_stripes=True
-        )
+        yield Static(id="banner", classes="field-error", markup=False)
+        table: DataTable[Text] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         for key, label in _COLUMNS:
             table.add_column(label, key=key)
         yield table
@@ -75,7 +74,7 @@ class ResultsPanel(Vertical):
         for button_id in ("#retry-failed", "#cancel", "#new-submission"):
             self._show_button(button_id, shown=False, enabled=False)
 
-    def _show_rows(self, table: DataTable[Text | str], rows: tuple[ResultRow, ...]) -> None:
+    def _show_rows(self, table: DataTable[Text], rows: tuple[ResultRow, ...]) -> None:
         """Rebuild the table for a new set of mentors; otherwise update only the rows that moved."""
         order = tuple(row.mentor_id for row in rows)
         if order != self._order:

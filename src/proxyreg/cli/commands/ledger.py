@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from rich.table import Table
+from rich.text import Text
 
 from proxyreg.cli.command import EXIT_OK, BadInputError, Command, Invocation, add_json_flag
 from proxyreg.cli.database import acting_coordinator
@@ -22,7 +23,7 @@ async def _submissions(invocation: Invocation) -> int:
     if invocation.json:
         print_json([{**report.to_json(), "kind": report.kind} for _, report in reports])
         return EXIT_OK
-    table = Table(title=f"Submissions of {roster.coordinator.name}, newest first")
+    table = Table(title=Text(f"Submissions of {roster.coordinator.name}, newest first"))
     for column in ("Submission", "Flow", "Activity", "Date", "Mentors", "Outcome"):
         table.add_column(column, no_wrap=column != "Outcome")
     for entry, report in reports:

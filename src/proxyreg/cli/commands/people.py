@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from proxyreg.cli.command import EXIT_OK, Command, Invocation, add_json_flag
 from proxyreg.cli.database import acting_coordinator
@@ -16,11 +17,11 @@ async def _mentors(invocation: Invocation) -> int:
     if invocation.json:
         print_json([{"id": m.id, "name": m.name, "active": m.active} for m in mentors])
         return EXIT_OK
-    table = Table(title=f"Mentors of {roster.coordinator.name}", title_justify="left")
+    table = Table(title=Text(f"Mentors of {roster.coordinator.name}"), title_justify="left")
     for column in ("ID", "Name", "Active"):
         table.add_column(column, no_wrap=True)
     for m in mentors:
-        table.add_row(m.id, m.name, "yes" if m.active else "[yellow]paused[/]")
+        table.add_row(m.id, m.name, "yes" if m.active else Text("paused", style="yellow"))
     console().print(table)
     return EXIT_OK
 

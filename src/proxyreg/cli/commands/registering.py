@@ -56,7 +56,7 @@ def _configure_register(parser: argparse.ArgumentParser) -> None:
 async def _register(invocation: Invocation) -> int:
     args = invocation.args
     fields = activity_fields(args)
-    async with acting_coordinator(invocation.database, invocation.acting_as) as (repo, roster):
+    async with acting_coordinator(*invocation.where, writes=True) as (repo, roster):
         async with RegistrationSession(repo, roster) as session:
             state = await session.register_single(args.mentor, fields)
         report = single_report(state, roster, session.strategy)
@@ -91,7 +91,7 @@ async def _bulk(invocation: Invocation) -> int:
     fields = activity_fields(args)
     if args.faults is not None:
         fault_spec(args.faults)  # a bad spec is bad input: refuse it before anything is opened
-    async with acting_coordinator(invocation.database, invocation.acting_as) as (repo, roster):
+    async with acting_coordinator(*invocation.where, writes=True) as (repo, roster):
         if args.from_csv is not None:
             mentor_ids: tuple[str, ...] | None = mentor_ids_from_csv(args.from_csv, roster)
         else:
@@ -125,7 +125,7 @@ async def _retry_failed(invocation: Invocation) -> int:
     args = invocation.args
     if args.faults is not None:
         fault_spec(args.faults)
-    async with acting_coordinator(invocation.database, invocation.acting_as) as (repo, roster):
+    async with acting_coordinator(*invocation.where, writes=True) as (repo, roster):
         state, resent = await _run_session(
             invocation,
             with_faults(repo, args.faults),

@@ -6,7 +6,7 @@ import argparse
 
 from proxyreg import demo_data
 from proxyreg.cli.command import EXIT_OK, Command, Invocation
-from proxyreg.cli.database import open_database
+from proxyreg.cli.database import open_database, shown_url
 from proxyreg.cli.render import console
 
 
@@ -25,7 +25,7 @@ async def _init(invocation: Invocation) -> int:
         if invocation.args.demo:
             await database.load_demo()
     out = console()
-    out.print(f"Database ready: {invocation.database}", soft_wrap=True)
+    out.print(f"Database ready: {shown_url(invocation.database)}", soft_wrap=True)
     if invocation.args.demo:
         own = demo_data.ASSIGNMENTS[demo_data.COORDINATOR.id]
         out.print(

@@ -15,7 +15,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 async def _tui(invocation: Invocation) -> int:
     from proxyreg.tui import run_tui  # noqa: PLC0415 - Textual loads only for this command
 
-    async with acting_coordinator(invocation.database, invocation.acting_as) as (repo, roster):
+    async with acting_coordinator(*invocation.where, writes=True) as (repo, roster):
         await run_tui(repo, roster.coordinator.id)
     return EXIT_OK
 
