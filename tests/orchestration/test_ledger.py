@@ -8,7 +8,7 @@ from harness import FAST, faulty, send, store, submission
 
 from proxyreg.domain import Outcome, RecordResult
 from proxyreg.engine import EventBus
-from proxyreg.orchestration import BulkRegistrationOrchestrator, SubmissionProgressed
+from proxyreg.orchestration import NOT_SENT, BulkRegistrationOrchestrator, SubmissionProgressed
 
 
 def test_the_ledger_holds_each_records_latest_outcome() -> None:
@@ -27,6 +27,38 @@ def test_the_submission_is_kept_even_when_no_call_gets_through() -> None:
     entry = asyncio.run(backend.ledger_entry("s1"))
     assert entry is not None
     assert entry.submission.mentor_ids == ("m01", "m02", "m03")
+
+
+class LedgerDown:
+    """A working backend whose ledger refuses writes (a read-only file, a lost connection)."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+        self.down = True
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    async def record_submission(self, sub: object) -> None:
+        if self.down:
+            raise OSError("attempt to write a readonly database")
+        await self._inner.record_submission(sub)  # type: ignore[attr-defined]
+
+
+def test_a_submission_the_ledger_cannot_keep_is_not_sent() -> None:
+    """Ledger first: if it cannot be kept, nothing is sent and every record is failed
+    (retryable, certainly not stored), not unknown; once the ledger works, a retry lands."""
+    backend = store()
+    ledger_down = LedgerDown(backend)
+    sub = submission(3)
+    run = send(sub, ledger_down)
+    assert {r.outcome for r in run.by_mentor().values()} == {Outcome.FAILED}
+    assert {r.code for r in run.by_mentor().values()} == {NOT_SENT}
+    assert "readonly" in run.results[0][1].message
+    assert asyncio.run(backend.find_registered([r.client_key for r in sub.records])) == {}
+    ledger_down.down = False
+    again = send(sub, ledger_down)
+    assert {r.outcome for r in again.by_mentor().values()} == {Outcome.REGISTERED}
 
 
 def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> None:

@@ -2,6 +2,7 @@
 
 from proxyreg.orchestration._orchestrator import (
     NOT_SAVED,
+    NOT_SENT,
     BulkRegistrationOrchestrator,
     SubmissionProgressed,
 )
@@ -17,6 +18,7 @@ from proxyreg.orchestration._strategies import (
 
 __all__ = [
     "NOT_SAVED",
+    "NOT_SENT",
     "NO_ANSWER",
     "OUT_OF_TIME",
     "STRATEGIES",

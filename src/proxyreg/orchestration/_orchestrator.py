@@ -18,6 +18,7 @@ from proxyreg.orchestration._strategies import RpcStrategy, Strategy
 from proxyreg.ports import ProxyRepository
 
 NOT_SAVED = "not_saved"
+NOT_SENT = "not_sent"
 
 
 @attrs.frozen
@@ -102,7 +103,13 @@ class BulkRegistrationOrchestrator:
             for mentor, result in (earlier.outcomes.items() if earlier else ())
             if result.outcome is Outcome.UNKNOWN
         }
-        await self.repository.record_submission(submission)
+        try:
+            await self.repository.record_submission(submission)
+        except Exception as error:  # nothing was sent: each record failed, none is in doubt
+            del self._live[submission.id]
+            for record in submission.records:
+                on_result(record.mentor_id, not_sent(record, error))
+            return
         sending = Sending(
             self.repository,
             submission.coordinator_id,
@@ -199,6 +206,16 @@ def reconciled(
         Outcome.FAILED,
         code=NOT_SAVED,
         message="Not saved: the server did not answer.",
+    )
+
+
+def not_sent(record: ProxyRecord, error: Exception) -> RecordResult:
+    """A record of a submission the ledger could not keep: it was never sent."""
+    return RecordResult(
+        record.client_key,
+        Outcome.FAILED,
+        code=NOT_SENT,
+        message=f"Not sent: the submission could not be kept in the ledger ({error}).",
     )
 
 
