@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sqlite3
 import sys
@@ -32,12 +33,13 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse has printed the usage and the problem
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
-    invocation = Invocation(args, database_url(args.db), args.acting_as)
     command: Command = args.command
     try:
+        _refuse_empty_values(args)
+        invocation = Invocation(args, database_url(args.db), args.acting_as)
         return asyncio.run(command.run(invocation))
     except BadInputError as bad:
-        if invocation.json:
+        if getattr(args, "json", False):
             print_json({"errors": [_problem_json(p) for p in bad.problems]})
         print_problems(bad.problems)
         return EXIT_BAD_INPUT
@@ -46,6 +48,20 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
     except (OSError, sqlite3.Error, _driver_error()) as broke:
         print(f"proxyreg: error: {broke}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _refuse_empty_values(args: argparse.Namespace) -> None:
+    """An option given ``--`` as its value: argparse hands over an empty list, never valid."""
+    empty = [dest for dest, value in vars(args).items() if isinstance(value, list) and not value]
+    problems = []
+    for dest in sorted(empty):
+        field = "as" if dest == "acting_as" else dest
+        option = "--" + field.replace("_", "-")
+        problems.append(
+            InputProblem(field, "missing", f"{option} needs a value ('--' is not one).")
+        )
+    if problems:
+        raise BadInputError(problems)
 
 
 def _problem_json(problem: InputProblem) -> dict[str, object]:

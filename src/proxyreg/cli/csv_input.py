@@ -13,9 +13,13 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from proxyreg.cli.command import BadInputError, InputProblem
 from proxyreg.domain import Roster, mentor_error
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 COLUMN = "mentor_id"
 _FILE_FIELD = "from_csv"
@@ -28,6 +32,14 @@ def mentor_ids_from_csv(path: str, roster: Roster) -> tuple[str, ...]:
     ``mentor_id`` column, and per row an empty, unknown, unassigned, paused or repeated id.
     """
     rows = csv.reader(io.StringIO(_read(path), newline=""))
+    try:
+        return _mentor_ids(path, rows, roster)
+    except csv.Error as error:  # e.g. a cell longer than the csv module takes
+        problem = f"This row cannot be read as CSV: {error}."
+        raise BadInputError([InputProblem(COLUMN, "unreadable", problem, rows.line_num)]) from None
+
+
+def _mentor_ids(path: str, rows: Reader, roster: Roster) -> tuple[str, ...]:
     header = next(rows, None)
     if header is None or not any(cell.strip() for cell in header):
         raise BadInputError.one(

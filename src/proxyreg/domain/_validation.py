@@ -152,6 +152,15 @@ def _notes_errors(draft: ActivityDraft) -> list[FieldError]:
                 "Notes contain an invisible control character; remove it.",
             )
         ]
+    if any("\ud800" <= c <= "\udfff" for c in notes):
+        # A lone surrogate: what an undecodable byte becomes; no database can store it.
+        return [
+            FieldError(
+                "notes",
+                "not_text",
+                "Notes contain a character that is not text (an undecodable byte?); retype them.",
+            )
+        ]
     return []
 
 
