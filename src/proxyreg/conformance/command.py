@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import pathlib
 import tempfile
 
@@ -12,8 +11,8 @@ from proxyreg.conformance._verify import verify
 DEFAULT_DIR = pathlib.Path("conformance")
 
 
-def _verify(args: argparse.Namespace) -> int:
-    directory: pathlib.Path | None = args.directory
+def verify_command(directory: pathlib.Path | None) -> int:
+    """Replay ``directory`` (default ./conformance, else the shipped scenarios); exit status."""
     if directory is None and not DEFAULT_DIR.is_dir():
         # Outside a checkout there is no ./conformance: check the scenarios this version ships.
         with tempfile.TemporaryDirectory() as shipped:
@@ -33,34 +32,8 @@ def _report(directory: pathlib.Path) -> int:
     return 0 if report.ok else 1
 
 
-def _export(args: argparse.Namespace) -> int:
-    written = export(args.directory)
-    print(f"wrote {len(written)} scenarios to {args.directory}")
+def export_command(directory: pathlib.Path) -> int:
+    """Write the shipped scenarios into ``directory``; exit status."""
+    written = export(directory)
+    print(f"wrote {len(written)} scenarios to {directory}")
     return 0
-
-
-def configure(command: argparse.ArgumentParser) -> None:
-    """Give the ``conformance`` command its actions: ``verify [DIR]`` and ``export DIR``."""
-    actions = command.add_subparsers(dest="action", required=True)
-    check = actions.add_parser(
-        "verify",
-        help="replay scenario files against the engine (exit 1 on a failure or missed transition)",
-    )
-    check.add_argument(
-        "directory",
-        nargs="?",
-        default=None,
-        type=pathlib.Path,
-        metavar="DIR",
-        help="the scenario folder (default: ./conformance, else the scenarios shipped)",
-    )
-    check.set_defaults(func=_verify)
-    write = actions.add_parser("export", help="write the shipped scenarios into DIR")
-    write.add_argument("directory", type=pathlib.Path, metavar="DIR")
-    write.set_defaults(func=_export)
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run the action ``configure`` parsed; answer the exit status."""
-    code: int = args.func(args)
-    return code
