@@ -21,7 +21,6 @@ import json
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
-from types import TracebackType
 
 import psycopg
 from psycopg import AsyncConnection
@@ -30,6 +29,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from proxyreg._closable import Closable
 from proxyreg.adapters._pg_wire import pg_text, rpc_element
 from proxyreg.domain import (
     Coordinator,
@@ -187,7 +187,7 @@ async def set_default_coordinator(dsn: str, coordinator_id: str) -> None:
         )
 
 
-class PostgresRepository:
+class PostgresRepository(Closable):
     """The repository port on PostgreSQL, acting as one coordinator under row-level security.
 
     Like a Supabase client signed in as ``coordinator_id``: methods that take a
@@ -247,17 +247,6 @@ class PostgresRepository:
         """Close the pool if this repository opened it."""
         if self._owns_pool:
             await self._pool.close()
-
-    async def __aenter__(self) -> PostgresRepository:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     @property
     def coordinator_id(self) -> str:

@@ -32,11 +32,11 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
-from types import TracebackType
 from typing import Any, TypeVar
 
 import attrs
 
+from proxyreg._closable import Closable
 from proxyreg.adapters.memory import rolled_back
 from proxyreg.domain import (
     DEFAULT_RULES,
@@ -574,7 +574,7 @@ def _result_from_row(row: Sequence[Any]) -> RecordResult:
 # --- the repository ------------------------------------------------------------------------
 
 
-class SqliteRepository:
+class SqliteRepository(Closable):
     """The `ProxyRepository` on one SQLite file; open with `SqliteRepository.open`."""
 
     def __init__(
@@ -613,17 +613,6 @@ class SqliteRepository:
             await loop.run_in_executor(self._executor, self._database.connection.close)
         finally:
             self._executor.shutdown(wait=False)
-
-    async def __aenter__(self) -> SqliteRepository:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def _run(self, work: Callable[[], T]) -> T:
         """Run ``work`` on the worker thread, after every call made before it."""

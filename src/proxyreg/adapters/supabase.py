@@ -33,13 +33,13 @@ import email.utils
 import json
 import math
 from collections.abc import Awaitable, Mapping, Sequence
-from types import TracebackType
 from typing import Any, Protocol
 
 import httpx
 from postgrest import APIResponse
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
+from proxyreg._closable import Closable
 from proxyreg.adapters._pg_wire import pg_text, rpc_element
 from proxyreg.domain import (
     Coordinator,
@@ -171,7 +171,7 @@ class Query(Protocol):
     def execute(self) -> Awaitable[APIResponse]: ...
 
 
-class SupabaseRepository:
+class SupabaseRepository(Closable):
     """The repository port over a Supabase project's REST API, signed in as one coordinator.
 
     Like `PostgresRepository`: methods that take a coordinator id act as the token's
@@ -231,17 +231,6 @@ class SupabaseRepository:
 
     async def close(self) -> None:
         await self._http.aclose()
-
-    async def __aenter__(self) -> SupabaseRepository:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     @property
     def coordinator_id(self) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from types import TracebackType
 
+from proxyreg._closable import Closable
 from proxyreg.cli.arguments import ActivityFields
 from proxyreg.cli.command import BadInputError
 from proxyreg.domain import Roster, ValidationErrors
@@ -51,7 +51,7 @@ from proxyreg.ports import ProxyRepository
 StateListener = Callable[[ProxyRegistrationState], object]
 
 
-class RegistrationSession:
+class RegistrationSession(Closable):
     """The root bloc on one repository, acting for the roster's coordinator; closed on exit."""
 
     def __init__(
@@ -75,15 +75,7 @@ class RegistrationSession:
         if on_state is not None:
             self.bloc.listen(on_state)
 
-    async def __aenter__(self) -> RegistrationSession:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def close(self) -> None:
         await self.bloc.close()
 
     async def add(self, *events: ProxyEvent) -> None:
