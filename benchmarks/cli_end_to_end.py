@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import os
 import pathlib
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from collections.abc import Awaitable, Callable, Iterator
 
 import attrs
 from _fixtures import COORDINATOR, DRAFT, mentor_ids, roster
+from _postgres import throwaway_database, unreachable, url_of
 from _report import Samples, Section, Table, Target, main, seconds, spread, times
 
 from proxyreg.adapters.sqlite import SqliteRepository
@@ -47,9 +47,6 @@ RUNS, QUICK_RUNS = 3, 1
 STRATEGIES = ("rpc", "chunked")
 BASELINE = "one call per mentor (in process)"
 PROXYREG = pathlib.Path(sys.executable).with_name("proxyreg")
-ADMIN_DSN = os.environ.get("PROXYREG_TEST_DSN") or (
-    "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5"
-)
 ROSTER = roster(MENTORS)
 
 
@@ -136,42 +133,17 @@ async def _sqlite_baseline(path: str) -> float:
 # --- PostgreSQL -------------------------------------------------------------------------
 
 
-def postgres_unreachable() -> str | None:
-    """None when the PostgreSQL server answers, else why not."""
-    try:
-        import psycopg  # noqa: PLC0415 - an extra
-
-        with psycopg.connect(ADMIN_DSN, autocommit=True):
-            return None
-    except ImportError:
-        return "psycopg is not installed (the postgres extra)"
-    except psycopg.OperationalError as exc:
-        return str(exc).strip()
-
-
 @contextlib.contextmanager
 def fresh_postgres() -> Iterator[str]:
     """A throwaway database, migrated and seeded; yields its ``postgresql://`` URL."""
-    import psycopg  # noqa: PLC0415 - an extra
-    from psycopg import sql  # noqa: PLC0415
-    from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
-
     from proxyreg.adapters.postgres import (  # noqa: PLC0415
         migrate,
         seed,
         set_default_coordinator,
     )
 
-    name = f"proxyreg_bench_cli_{uuid.uuid4().hex[:10]}"
-    admin = conninfo_to_dict(ADMIN_DSN)
-    password = f":{admin['password']}" if admin.get("password") else ""
-    url = (
-        f"postgresql://{admin.get('user', 'postgres')}{password}@{admin.get('host', '127.0.0.1')}"
-        f":{admin.get('port', 5432)}/{name}"
-    )
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
+    with throwaway_database("proxyreg_bench_cli") as name:
+        url = url_of(name)
 
         async def build() -> None:
             await migrate(url)
@@ -180,11 +152,6 @@ def fresh_postgres() -> Iterator[str]:
 
         asyncio.run(build())
         yield url
-    finally:
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 async def _postgres_baseline(url: str) -> float:
@@ -242,7 +209,7 @@ def run(quick: bool) -> Section:
     tables = [table("SQLite", sqlite)]
     goals = list(targets("SQLite", sqlite))
     notes: list[str] = []
-    why = postgres_unreachable()
+    why = unreachable()
     if why is None:
         postgres = measure((fresh_postgres, _postgres_baseline), runs)
         tables.append(table("PostgreSQL", postgres))

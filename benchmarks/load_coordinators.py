@@ -18,17 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import statistics
-import sys
 import time
-import uuid
 from collections.abc import Sequence
 
 import psycopg
+from _postgres import dsn_of, skipped, throwaway_database, unreachable
 from _report import Samples, Section, Table, Target, main, seconds, spread
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
 from proxyreg.adapters.postgres import PostgresRepository, migrate, seed
 from proxyreg.domain import Coordinator, Mentor, Roster
@@ -48,8 +44,6 @@ from proxyreg.orchestration import BulkRegistrationOrchestrator
 
 SCRIPT = "benchmarks/load_coordinators.py"
 TITLE = "Load: 20 coordinators × 100 mentors at once on PostgreSQL"
-DEFAULT_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5"
-ADMIN_DSN = os.environ.get("PROXYREG_TEST_DSN") or DEFAULT_ADMIN_DSN  # as tests/pg.py
 COORDINATORS, MENTORS_EACH = 20, 100
 RUNS, QUICK_RUNS = 6, 2
 TODAY = dt.date(2026, 11, 25)
@@ -136,29 +130,12 @@ def percentile(values: Sequence[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
-def reachable() -> str | None:
-    try:
-        with psycopg.connect(ADMIN_DSN, autocommit=True):
-            return None
-    except psycopg.OperationalError as exc:
-        return str(exc).strip()
-
-
 Measured = tuple[list[float], list[float], list[tuple[int, int, int]]]
 
 
 def with_database(runs: int) -> Measured:
-    name = f"proxyreg_bench_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        dsn = make_conninfo(ADMIN_DSN, dbname=name)
-        return asyncio.run(measure(dsn, runs))
-    finally:
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with throwaway_database("proxyreg_bench_load") as name:
+        return asyncio.run(measure(dsn_of(name), runs))
 
 
 async def measure(dsn: str, runs: int) -> Measured:
@@ -185,24 +162,10 @@ async def measure(dsn: str, runs: int) -> Measured:
     return submissions, walls, checks
 
 
-def skipped(why: str) -> Section:
-    print(f"{SCRIPT}: skipped: PostgreSQL is not reachable ({why})", file=sys.stderr)
-    return Section(
-        title=TITLE,
-        script=SCRIPT,
-        about=__doc__.split("\n\n", 1)[1].strip() if __doc__ else "",
-        tables=(),
-        notes=(
-            f"**Skipped:** no PostgreSQL server answered at `{ADMIN_DSN}` ({why}); "
-            f"set `PROXYREG_TEST_DSN` to an admin DSN to measure.",
-        ),
-    )
-
-
 def run(quick: bool) -> Section:
-    why = reachable()
+    why = unreachable()
     if why is not None:
-        return skipped(why)
+        return skipped(TITLE, SCRIPT, __doc__.split("\n\n", 1)[1].strip() if __doc__ else "", why)
     runs = QUICK_RUNS if quick else RUNS
     submissions, walls, checks = with_database(runs)
     each, wall = Samples(tuple(submissions)), Samples(tuple(walls))

@@ -20,18 +20,15 @@ the whole array (no per-record isolation, no per-record answer). The server is l
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
-import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
 import psycopg
 from _fixtures import COORDINATOR, mentor_ids, roster, submission
+from _postgres import dsn_of, skipped, throwaway_database, unreachable
 from _report import Samples, Section, Table, Target, main, seconds, spread, times
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 from psycopg.types.json import Jsonb
 
 from proxyreg.adapters.postgres import PostgresRepository, migrate, seed
@@ -39,8 +36,6 @@ from proxyreg.domain import Outcome, ProxyRecord
 
 SCRIPT = "benchmarks/postgres_batch.py"
 TITLE = "PostgreSQL: the batch RPC, one INSERT per record, and a set-based INSERT"
-DEFAULT_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=5"
-ADMIN_DSN = os.environ.get("PROXYREG_TEST_DSN") or DEFAULT_ADMIN_DSN  # as tests/pg.py
 SIZES = (30, 300, 3_000)
 RUNS, QUICK_RUNS = 5, 2
 BATCH = 500
@@ -72,10 +67,6 @@ SUBTRANSACTIONS = (
 PLAIN_LOOP = "DO $$ BEGIN FOR i IN 1..{n} LOOP PERFORM 1; END LOOP; END $$"
 
 METHODS = ("rpc", "replay", "one INSERT per record", "set-based")
-
-
-def dsn_of(database: str) -> str:
-    return make_conninfo(ADMIN_DSN, dbname=database)
 
 
 def records(size: int) -> tuple[ProxyRecord, ...]:
@@ -211,31 +202,14 @@ async def measure(dsn: str, runs: int) -> tuple[Measured, tuple[Samples, Samples
     return by_size, await server_costs(dsn, max(SIZES), runs)
 
 
-def reachable() -> str | None:
-    """None when the server answers, else why not."""
-    try:
-        with psycopg.connect(ADMIN_DSN, autocommit=True):
-            return None
-    except psycopg.OperationalError as exc:
-        return str(exc).strip()
-
-
 def with_database(runs: int) -> tuple[Measured, tuple[Samples, Samples, Samples]]:
-    name = f"proxyreg_bench_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
+    with throwaway_database("proxyreg_bench") as name:
         dsn = dsn_of(name)
         asyncio.run(migrate(dsn))
         asyncio.run(
             seed(dsn, [COORDINATOR], ROSTER.mentors, {COORDINATOR.id: mentor_ids(max(SIZES))})
         )
         return asyncio.run(measure(dsn, runs))
-    finally:
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 def figures_table(by_size: Measured) -> Table:
@@ -377,25 +351,10 @@ def diagnosis(
     return tuple(notes)
 
 
-def skipped(why: str) -> Section:
-    message = f"skipped: PostgreSQL is not reachable ({why})"
-    print(f"{SCRIPT}: {message}", file=sys.stderr)
-    return Section(
-        title=TITLE,
-        script=SCRIPT,
-        about=__doc__.split("\n\n", 1)[1].strip() if __doc__ else "",
-        tables=(),
-        notes=(
-            f"**Skipped:** no PostgreSQL server answered at `{ADMIN_DSN}` ({why}); "
-            f"set `PROXYREG_TEST_DSN` to an admin DSN to measure.",
-        ),
-    )
-
-
 def run(quick: bool) -> Section:
-    why = reachable()
+    why = unreachable()
     if why is not None:
-        return skipped(why)
+        return skipped(TITLE, SCRIPT, __doc__.split("\n\n", 1)[1].strip() if __doc__ else "", why)
     by_size, costs = with_database(QUICK_RUNS if quick else RUNS)
     goals = targets(by_size)
     return Section(
