@@ -6,7 +6,7 @@ import asyncio
 
 from harness import FAST, faulty, send, store, submission
 
-from proxyreg.domain import Outcome, RecordResult
+from proxyreg.domain import LedgerEntry, Outcome, RecordResult
 from proxyreg.engine import EventBus
 from proxyreg.orchestration import NOT_SENT, BulkRegistrationOrchestrator, SubmissionProgressed
 
@@ -59,6 +59,58 @@ def test_a_submission_the_ledger_cannot_keep_is_not_sent() -> None:
     ledger_down.down = False
     again = send(sub, ledger_down)
     assert {r.outcome for r in again.by_mentor().values()} == {Outcome.REGISTERED}
+
+
+class FlakyOutcomes(LedgerDown):
+    """A backend whose first ``failures`` ledger outcome writes raise, as a dropped
+    connection does; the rest go through."""
+
+    def __init__(self, inner: object, failures: int) -> None:
+        super().__init__(inner)
+        self.down = False
+        self.failures = failures
+
+    async def record_outcomes(self, sid: str, outcomes: object) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("server closed the connection unexpectedly")
+        await self._inner.record_outcomes(sid, outcomes)  # type: ignore[attr-defined]
+
+
+def test_a_ledger_write_that_fails_is_written_again() -> None:
+    """Outcomes whose ledger write failed are kept and written with a later one: the
+    ledger ends saying what the screen said."""
+    backend = store()
+    run = send(submission(6), FlakyOutcomes(backend, failures=3))
+    entry = asyncio.run(backend.ledger_entry("s1"))
+    assert entry is not None
+    assert dict(entry.outcomes) == run.by_mentor()
+    assert {r.outcome for r in entry.outcomes.values()} == {Outcome.REGISTERED}
+
+
+def test_unknown_outcomes_in_the_ledger_are_reconciled_on_the_next_look() -> None:
+    """A record the ledger left ``unknown`` (its check did not get through) is settled
+    from the backend when the submission is next restored, and the ledger updated."""
+    backend = store()
+    sub = submission(3)
+
+    async def scenario() -> LedgerEntry | None:
+        await backend.record_submission(sub)
+        await backend.register(sub.coordinator_id, sub.records[:1])  # landed
+        await backend.record_outcomes(
+            sub.id,
+            {r.mentor_id: RecordResult(r.client_key, Outcome.UNKNOWN) for r in sub.records},
+        )
+        await BulkRegistrationOrchestrator(backend, policy=FAST).latest(sub.coordinator_id)
+        return await backend.ledger_entry(sub.id)
+
+    kept = asyncio.run(scenario())
+    assert kept is not None
+    assert [kept.outcomes[m].outcome for m in sub.mentor_ids] == [
+        Outcome.REGISTERED,
+        Outcome.FAILED,
+        Outcome.FAILED,
+    ]
 
 
 def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> None:

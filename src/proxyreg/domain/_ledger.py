@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 
 from proxyreg.domain._model import Submission
-from proxyreg.domain._outcome import RecordResult
+from proxyreg.domain._outcome import Outcome, RecordResult
 
 
 @attrs.frozen
@@ -25,3 +25,11 @@ class LedgerEntry:
     def unanswered(self) -> tuple[str, ...]:
         """Mentors with no recorded outcome, in submission order."""
         return tuple(m for m in self.submission.mentor_ids if m not in self.outcomes)
+
+    def in_doubt(self) -> tuple[str, ...]:
+        """Mentors whose fate the ledger does not know: no outcome, or ``unknown``."""
+        return tuple(
+            m
+            for m in self.submission.mentor_ids
+            if m not in self.outcomes or self.outcomes[m].outcome is Outcome.UNKNOWN
+        )

@@ -164,8 +164,9 @@ class BulkRegistrationOrchestrator:
     async def latest(self, coordinator_id: str, kind: str = "bulk") -> LedgerEntry | None:
         """The coordinator's last submission of that kind, every record settled as far as known.
 
-        Records of a submission sent in this process keep coming; those of one
-        interrupted by a crash or restart are reconciled now and the ledger updated.
+        Records of a submission sent in this process keep coming; those the ledger
+        holds no outcome for, or only ``unknown`` (a crash, a restart, a ledger write
+        or a check that did not get through), are reconciled now and the ledger updated.
         """
         entry = await self.repository.latest_submission(coordinator_id, kind)
         if entry is None:
@@ -173,17 +174,15 @@ class BulkRegistrationOrchestrator:
         sid = entry.submission.id
         if sid in self._live:
             return attrs.evolve(entry, outcomes={**entry.outcomes, **self._live[sid]})
-        if not entry.unanswered():
+        if not entry.in_doubt():
             return entry
         # Read again: a submission that just finished may have flushed its last outcomes.
         entry = await self.repository.ledger_entry(sid) or entry
-        unanswered = set(entry.unanswered())
-        if not unanswered:
+        doubtful = set(entry.in_doubt())
+        if not doubtful:
             return entry
         settled = dict(
-            await self._reconcile(
-                [r for r in entry.submission.records if r.mentor_id in unanswered]
-            )
+            await self._reconcile([r for r in entry.submission.records if r.mentor_id in doubtful])
         )
         outcomes = {r.mentor_id: result for r, result in settled.items()}
         await self.repository.record_outcomes(sid, outcomes)
