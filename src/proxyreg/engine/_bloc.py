@@ -101,6 +101,9 @@ class BlocBase(Generic[S]):
     def __init__(self, initial_state: S, *, observer: BlocObserver | None = None) -> None:
         self._state = initial_state
         self._observer = observer
+        # The Change record is built only when someone reads it: an overridden hook or
+        # the observer (the hot path of a bloc with neither allocates nothing for it).
+        self._change_hooked = type(self).on_change is not BlocBase.on_change
         self._closed = False
         self._close_done: asyncio.Future[None] | None = None
         # Copy-on-write tuples: a delivery iterates a stable snapshot without copying.
@@ -212,11 +215,12 @@ class BlocBase(Generic[S]):
         self._commit(state)
 
     def _commit(self, state: S) -> None:
-        change = Change(self._state, state)
-        self.on_change(change)
         observer = self._observer
-        if observer is not None:
-            observer.on_change(self, change)
+        if self._change_hooked or observer is not None:
+            change = Change(self._state, state)
+            self.on_change(change)
+            if observer is not None:
+                observer.on_change(self, change)
         self._state = state
         if self._delivering:
             # Emitted from inside a listener: delivered once the current state reached all.
@@ -493,6 +497,7 @@ class Bloc(BlocBase[S], Generic[E, S]):
         self._pending = 0
         self._live: set[_Run[E, S]] = set()
         self._idle_waiters: list[asyncio.Future[None]] = []
+        self._transition_hooked = type(self).on_transition is not Bloc.on_transition
         super().__init__(initial_state, observer=observer)
 
     def on(
@@ -624,10 +629,12 @@ class Bloc(BlocBase[S], Generic[E, S]):
         current = self._state
         if state is current or state == current:
             return
-        transition = Transition(current, event, state)
-        self.on_transition(transition)
-        if self._observer is not None:
-            self._observer.on_transition(self, transition)
+        observer = self._observer
+        if self._transition_hooked or observer is not None:
+            transition = Transition(current, event, state)
+            self.on_transition(transition)
+            if observer is not None:
+                observer.on_transition(self, transition)
         self._commit(state)
 
     def _handler_done(self, event: E, error: BaseException | None) -> None:

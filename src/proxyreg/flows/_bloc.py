@@ -137,7 +137,10 @@ class FlowBloc(Bloc[ProxyEvent, S]):
             return
         emit(step)
         for slot in self._effects:
-            cancelled = slot.effects.cancel_requested(slot.subtree(before), slot.subtree(step))
+            old, new = slot.subtree(before), slot.subtree(step)
+            if old is new:
+                continue  # a subtree the step left alone asks for nothing
+            cancelled = slot.effects.cancel_requested(old, new)
             if cancelled is not None and cancelled in self._cancels:
                 self._cancels[cancelled].set()
 

@@ -23,7 +23,7 @@ class MentorStatus(enum.Enum):
 
     @classmethod
     def of(cls, outcome: Outcome) -> MentorStatus:
-        return cls(outcome.value)
+        return _STATUS_OF[outcome]
 
     @property
     def is_success(self) -> bool:
@@ -32,6 +32,10 @@ class MentorStatus(enum.Enum):
     @property
     def is_retryable(self) -> bool:
         return self in (MentorStatus.FAILED, MentorStatus.UNKNOWN)
+
+
+# Looked up once per landed result: a dict is several times cheaper than Enum(value).
+_STATUS_OF = {outcome: MentorStatus(outcome.value) for outcome in Outcome}
 
 
 @attrs.frozen(cache_hash=True)  # hashed into the board's fingerprint on every update
