@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from proxyreg.domain import ActivityDraft, ProxyRecord, Roster, client_key
 from support import COORDINATOR, MENTORS, VALID_DRAFT
@@ -24,6 +26,19 @@ def test_client_key_differs_per_mentor_and_per_submission() -> None:
 def test_client_key_is_the_documented_uuid5() -> None:
     """The key is UUIDv5(URL namespace, 'proxyreg:{submission}:{mentor}'), as a port computes it."""
     assert client_key("s1", "m01") == str(uuid.uuid5(uuid.NAMESPACE_URL, "proxyreg:s1:m01"))
+
+
+@given(st.text(), st.text())
+def test_client_key_is_uuid5_for_any_text(submission_id: str, mentor_id: str) -> None:
+    """Built from the digest directly, it equals the standard library's uuid5 for any text
+    that can be encoded (non-ASCII included)."""
+    name = f"proxyreg:{submission_id}:{mentor_id}"
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return  # a lone surrogate: neither implementation can hash it
+    expected = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+    assert client_key.__wrapped__(submission_id, mentor_id) == expected
 
 
 def test_record_carries_the_key_of_its_submission_and_mentor() -> None:

