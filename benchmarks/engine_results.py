@@ -301,10 +301,10 @@ def gc_diagnosis(timings: Timings, runs: int) -> tuple[str, ...]:
         f"**Diagnosis (100,000):** with CPython's cyclic garbage collector off for the run "
         f"(`gc.disable()`, medians of {runs}), landing takes {seconds(off_large.median)} at "
         f"{LARGE:,} and {seconds(off_huge.median)} at {HUGE:,}: {times(off)} instead of "
-        f"{times(on)}. Most of the growth is the collector walking the live objects (the "
-        f"state, the roster, the submission's records and the N events waiting), which grow "
-        f"with N; what is left is the persistent map one level deeper and a working set "
-        f"past the CPU caches. The engine leaves the collector to its host application.",
+        f"{times(on)}: the difference is the collector walking the live objects (the state, "
+        f"the roster, the submission's records and the N events waiting), which grow with "
+        f"N; what is left is the persistent map one level deeper and a working set past the "
+        f"CPU caches. The engine leaves the collector to its host application.",
     )
 
 
@@ -319,14 +319,10 @@ def diagnosis(large: Samples, checks: Checks) -> tuple[str, ...]:
         f"{SMALL:,} mentors, {seconds(large_eq.median)} at {LARGE:,}), and it runs once per "
         f"landed result, so landing N results does O(N²) work: about "
         f"{seconds(spent)} of the {seconds(large.median)} median at {LARGE:,} "
-        f"({LARGE - 1:,} checks × the median above). Nearly all of it is the `submitted` "
-        f"field ({seconds(large_part.median)} of {seconds(large_eq.median)}): attrs "
-        f"{attrs.__version__} generates `__eq__` as field-by-field `==`, and `tuple.__eq__` "
-        f"walks every element even when both sides are the very same tuple object (only "
-        f"the elements get the identity shortcut). The board and the selection are "
-        f"persistent structures and compare in O(1); the ids tuple does not. A fix belongs "
-        f"in `src/` (e.g. an identity-first `eq` for `submitted`, or an identity-first "
-        f"state comparison in the engine).",
+        f"({LARGE - 1:,} checks × the median above); the `submitted` field alone takes "
+        f"{seconds(large_part.median)} of {seconds(large_eq.median)}. The state records are "
+        f"meant to compare each field by identity first (`proxyreg.frozen`): check that "
+        f"the bulk state still carries `identity_first_eq`.",
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-_CLI_PACKAGES = ("rich", "textual")
+_CLI_PACKAGES = ("rich",)  # Textual is imported by `proxyreg tui` alone, which says so itself
 
 
 def main() -> int:

@@ -320,3 +320,34 @@ def test_submissions_are_listed_newest_first(capsys: Any, demo_db: Path) -> None
         (second, "single"),
         (first, "bulk"),
     ]
+
+
+# --- all or nothing ----------------------------------------------------------------------
+
+
+def test_all_or_nothing_above_the_backends_call_limit_is_refused_before_sending() -> None:
+    """atomic is one call: more mentors than the backend takes per call is bad input (named
+    field, nothing sent, nothing in the ledger), where rpc splits the same selection."""
+    from proxyreg.adapters.memory import InMemoryRepository  # noqa: PLC0415
+    from proxyreg.cli import BadInputError  # noqa: PLC0415
+    from proxyreg.cli.arguments import ActivityFields  # noqa: PLC0415
+    from proxyreg.cli.registration import RegistrationSession  # noqa: PLC0415
+    from proxyreg.domain import Roster  # noqa: PLC0415
+
+    coordinator = Coordinator("c1", "Kari", "ch1")
+    roster = Roster(coordinator, tuple(Mentor(f"m{i}", f"M {i}", "ch1") for i in range(5)))
+    fields = ActivityFields("home_visit", TODAY, 45)
+
+    async def submit(strategy: str) -> tuple[str, InMemoryRepository]:
+        repository = InMemoryRepository.of_rosters(roster, max_batch_size=3)
+        async with RegistrationSession(repository, roster, strategy=strategy) as session:
+            try:
+                state = await session.submit_bulk(None, fields)
+            except BadInputError as bad:
+                return str(bad), repository
+        return state.phase.value, repository
+
+    refused, repository = asyncio.run(submit("atomic"))
+    assert refused.startswith("mentors: All or nothing (--strategy atomic) takes at most 3")
+    assert asyncio.run(repository.submissions("c1")) == []
+    assert asyncio.run(submit("rpc"))[0] == "completed"

@@ -61,6 +61,63 @@ def test_a_submission_the_ledger_cannot_keep_is_not_sent() -> None:
     assert {r.outcome for r in again.by_mentor().values()} == {Outcome.REGISTERED}
 
 
+class LedgerUnreadable(LedgerDown):
+    """A backend whose ledger cannot even be read."""
+
+    async def ledger_entry(self, sid: str) -> object:
+        raise OSError("could not connect to server")
+
+
+def test_a_ledger_that_cannot_be_read_sends_nothing_and_leaves_nothing_live() -> None:
+    """Nothing is sent; the records are in doubt (an earlier attempt may have landed), and
+    the orchestrator does not think the submission is still being sent."""
+    backend = store()
+    sub = submission(2)
+
+    async def scenario() -> tuple[set[Outcome], LedgerEntry | None]:
+        orchestrator = BulkRegistrationOrchestrator(LedgerUnreadable(backend), policy=FAST)
+        answers: list[RecordResult] = []
+        await orchestrator.submit(sub, lambda _, result: answers.append(result))
+        await backend.record_submission(sub)  # the ledger is back; nothing live blocks it
+        restored = await BulkRegistrationOrchestrator(backend, policy=FAST).latest(
+            sub.coordinator_id
+        )
+        assert sub.id not in orchestrator._live
+        return {a.outcome for a in answers}, restored
+
+    outcomes, restored = asyncio.run(scenario())
+    assert outcomes == {Outcome.UNKNOWN}
+    assert asyncio.run(backend.find_registered([r.client_key for r in sub.records])) == {}
+    assert restored is not None
+    assert not restored.in_doubt()
+
+
+def test_a_retry_the_ledger_cannot_keep_leaves_earlier_doubt_in_doubt() -> None:
+    """On Retry failed, a record left unknown before may have landed: it stays unknown, not
+    failed, when the ledger refuses the retry; a record known not sent is failed."""
+    backend = store()
+    sub = submission(2)
+
+    async def scenario() -> dict[str, RecordResult]:
+        await backend.record_submission(sub)
+        await backend.register(sub.coordinator_id, sub.records[:1])  # landed, answer lost
+        await backend.record_outcomes(
+            sub.id,
+            {
+                "m01": RecordResult(sub.records[0].client_key, Outcome.UNKNOWN),
+                "m02": RecordResult(sub.records[1].client_key, Outcome.FAILED),
+            },
+        )
+        answers: dict[str, RecordResult] = {}
+        orchestrator = BulkRegistrationOrchestrator(LedgerDown(backend), policy=FAST)
+        await orchestrator.submit(sub, answers.__setitem__)
+        return answers
+
+    answers = asyncio.run(scenario())
+    assert (answers["m01"].outcome, answers["m02"].outcome) == (Outcome.UNKNOWN, Outcome.FAILED)
+    assert {a.code for a in answers.values()} == {NOT_SENT}
+
+
 class FlakyOutcomes(LedgerDown):
     """A backend whose first ``failures`` ledger outcome writes raise, as a dropped
     connection does; the rest go through."""

@@ -260,11 +260,10 @@ def test_after_malformed_input_the_corrected_form_is_stored_once(
     assert backend.stored()["proxy_activities"] == 1
 
 
-def test_notes_with_a_lone_surrogate_are_named_not_sent(backend: Backend) -> None:
+def test_notes_with_a_lone_surrogate_are_a_notes_error(backend: Backend) -> None:
     """Notes holding U+D800 (no UTF-8 for it: no backend can store it) are a notes error.
 
-    Fails today: validation passes them, the submission reaches the gateway, SQLite's
-    encoder raises, and the record is shown 'unknown' with the codec's message.
+    Found by this corpus and fixed; kept so it stays fixed.
     """
     form = BadForm(
         mentors=(PEOPLE.active[0],),

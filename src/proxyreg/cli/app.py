@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
     command: Command = args.command
     try:
-        _refuse_empty_values(args)
+        _refuse_empty_values(args, _option_names(parser))
         invocation = Invocation(args, database_url(args.db), args.acting_as)
         return asyncio.run(command.run(invocation))
     except BadInputError as bad:
@@ -50,18 +50,32 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
         return EXIT_ERROR
 
 
-def _refuse_empty_values(args: argparse.Namespace) -> None:
+def _refuse_empty_values(args: argparse.Namespace, options: dict[str, str]) -> None:
     """An option given ``--`` as its value: argparse hands over an empty list, never valid."""
     empty = [dest for dest, value in vars(args).items() if isinstance(value, list) and not value]
     problems = []
     for dest in sorted(empty):
-        field = "as" if dest == "acting_as" else dest
-        option = "--" + field.replace("_", "-")
-        problems.append(
-            InputProblem(field, "missing", f"{option} needs a value ('--' is not one).")
-        )
+        option = options.get(dest, "--" + dest.replace("_", "-"))
+        message = f"{option} needs a value ('--' is not one)."
+        problems.append(InputProblem(option.lstrip("-"), "missing", message))
     if problems:
         raise BadInputError(problems)
+
+
+def _option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each destination's option as typed (``mentors`` is ``--mentor``), sub-commands too.
+
+    argparse keeps its actions in ``_actions`` only; it has no public way to list them.
+    """
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if action.option_strings:
+            names.setdefault(action.dest, action.option_strings[-1])
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                for dest, option in _option_names(sub).items():
+                    names.setdefault(dest, option)
+    return names
 
 
 def _problem_json(problem: InputProblem) -> dict[str, object]:

@@ -110,11 +110,24 @@ class RegistrationSession(Closable):
             BulkParticipantsChanged(fields.participants),
         )
         _refuse_if(self.bloc.state.bulk.errors)
+        self._refuse_too_many_for_one_call(len(self.bloc.state.bulk.selected))
         await self.add(BulkActivitySubmitted())
         state = self.bloc.state.bulk
         if state.phase is BulkPhase.SELECTING:  # the Submit was refused: the form says why
             _refuse_if(state.errors)
         return state
+
+    def _refuse_too_many_for_one_call(self, selected: int) -> None:
+        """All or nothing is one call: refuse, before anything is sent, what the backend
+        would refuse whole (the other strategies split a submission into calls it takes)."""
+        limit = self.repository.max_batch_size
+        if self.strategy == "atomic" and selected > limit:
+            raise BadInputError.one(
+                "mentors",
+                "too_many",
+                f"All or nothing (--strategy atomic) takes at most {limit} mentors at once "
+                f"({selected} selected): choose fewer, or send them with rpc or chunked.",
+            )
 
     async def show_bulk(self, submission_id: str | None) -> BulkProxyState:
         """The bulk screen showing that submission from the ledger (None: the latest bulk one)."""

@@ -111,6 +111,7 @@ def client_key(submission_id: str, mentor_id: str) -> str:
     h = digest.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
+
 @attrs.frozen
 class ProxyRecord:
     """One activity for one mentor, registered by a coordinator, with its client key."""

@@ -73,8 +73,9 @@ class ValidationRules:
     kinds: tuple[ActivityKind, ...] = DEFAULT_KINDS
     max_age_days: int = 60
     max_selection: int = 10_000
-    """The most mentors one bulk submission may hold (the backend's per-call limit is
-    separate: the orchestrator splits a submission into calls the backend takes)."""
+    """The most mentors one bulk submission may hold. The backend's per-call limit is
+    separate: `rpc` and `chunked` split a submission into calls the backend takes;
+    `atomic` is one call, so it takes at most that limit (the front end says so)."""
     kinds_by_id: Mapping[str, ActivityKind] = attrs.field(
         init=False,
         eq=False,

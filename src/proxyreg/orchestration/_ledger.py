@@ -24,8 +24,9 @@ class LedgerWriter:
     fails (a dropped connection, a restarted server) goes back into the buffer and
     is written again with the next, after a pause; the last write before `running`
     exits is tried for a few seconds. Should it still fail, the ledger is behind
-    the screen, never ahead: its records stay without an outcome, or ``unknown``,
-    and are reconciled the next time the submission is looked at.
+    the screen, never ahead: its records stay without an outcome, or ``unknown``, and
+    the latest bulk submission is reconciled when the bulk screen is next entered
+    (`BulkRegistrationOrchestrator.latest`); ``show`` alone does not reconcile.
     """
 
     def __init__(self, repository: ProxyRepository, submission_id: str) -> None:

@@ -70,7 +70,29 @@ class BulkRegistrationOrchestrator:
         Setting ``cancelled`` stops further calls: records not sent yet are answered
         ``failed`` (code ``cancelled``), those in flight settle as they land.
         """
+        # Marked as being sent from the start, so a restore meanwhile does not reconcile it.
         live = self._live.setdefault(submission.id, {})
+        live.clear()
+        try:
+            earlier = await self.repository.ledger_entry(submission.id)
+        except Exception as error:  # nothing sent now; an earlier attempt may have landed
+            del self._live[submission.id]
+            for record in submission.records:
+                on_result(record.mentor_id, not_sent(record, error, maybe_landed=True))
+            return
+        was_in_doubt = {
+            mentor
+            for mentor, result in (earlier.outcomes.items() if earlier else ())
+            if result.outcome is Outcome.UNKNOWN
+        }
+        try:
+            await self.repository.record_submission(submission)
+        except Exception as error:  # nothing sent now: failed, unless an earlier send was in doubt
+            del self._live[submission.id]
+            for record in submission.records:
+                landed = record.mentor_id in was_in_doubt
+                on_result(record.mentor_id, not_sent(record, error, maybe_landed=landed))
+            return
         ledger = LedgerWriter(self.repository, submission.id)
         total = len(submission.records)
         in_doubt: list[ProxyRecord] = []
@@ -96,20 +118,6 @@ class BulkRegistrationOrchestrator:
             else:
                 settle(record, result)
 
-        live.clear()
-        earlier = await self.repository.ledger_entry(submission.id)
-        was_in_doubt = {
-            mentor
-            for mentor, result in (earlier.outcomes.items() if earlier else ())
-            if result.outcome is Outcome.UNKNOWN
-        }
-        try:
-            await self.repository.record_submission(submission)
-        except Exception as error:  # nothing was sent: each record failed, none is in doubt
-            del self._live[submission.id]
-            for record in submission.records:
-                on_result(record.mentor_id, not_sent(record, error))
-            return
         sending = Sending(
             self.repository,
             submission.coordinator_id,
@@ -208,8 +216,20 @@ def reconciled(
     )
 
 
-def not_sent(record: ProxyRecord, error: Exception) -> RecordResult:
-    """A record of a submission the ledger could not keep: it was never sent."""
+def not_sent(record: ProxyRecord, error: Exception, *, maybe_landed: bool) -> RecordResult:
+    """A record not sent because the ledger could not be read or written.
+
+    ``failed`` when no earlier attempt can have stored it; ``unknown`` when one may have
+    (a Retry failed of a record left in doubt, or a ledger that could not say).
+    """
+    if maybe_landed:
+        return RecordResult(
+            record.client_key,
+            Outcome.UNKNOWN,
+            code=NOT_SENT,
+            message=f"Not sent now: the ledger is out of reach ({error}); an earlier "
+            "attempt may have landed. Retry failed settles it.",
+        )
     return RecordResult(
         record.client_key,
         Outcome.FAILED,

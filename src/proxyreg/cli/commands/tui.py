@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from proxyreg.cli.command import EXIT_OK, Command, Invocation
+from proxyreg.cli.command import EXIT_ERROR, EXIT_OK, Command, Invocation
 from proxyreg.cli.database import acting_coordinator
 
 
@@ -13,7 +14,15 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 async def _tui(invocation: Invocation) -> int:
-    from proxyreg.tui import run_tui  # noqa: PLC0415 - Textual loads only for this command
+    try:
+        from proxyreg.tui import run_tui  # noqa: PLC0415 - Textual loads only for this command
+    except ModuleNotFoundError as missing:
+        if (missing.name or "").split(".")[0] != "textual":
+            raise
+        print(
+            "proxyreg: the terminal app needs Textual: pip install 'proxyreg[cli]'", file=sys.stderr
+        )
+        return EXIT_ERROR
 
     async with acting_coordinator(*invocation.where, writes=True) as (repo, roster):
         await run_tui(repo, roster.coordinator.id)
