@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
     command: Command = args.command
     try:
-        _refuse_empty_values(args, _option_names(parser))
+        _restore_double_dash(args, parser)
         invocation = Invocation(args, database_url(args.db), args.acting_as)
         return asyncio.run(command.run(invocation))
     except BadInputError as bad:
@@ -50,32 +50,34 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
         return EXIT_ERROR
 
 
-def _refuse_empty_values(args: argparse.Namespace, options: dict[str, str]) -> None:
-    """An option given ``--`` as its value: argparse hands over an empty list, never valid."""
-    empty = [dest for dest, value in vars(args).items() if isinstance(value, list) and not value]
-    problems = []
-    for dest in sorted(empty):
-        option = options.get(dest, "--" + dest.replace("_", "-"))
-        message = f"{option} needs a value ('--' is not one)."
-        problems.append(InputProblem(option.lstrip("-"), "missing", message))
-    if problems:
-        raise BadInputError(problems)
+def _restore_double_dash(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Give back ``--`` where argparse turned an option's value ``--`` into an empty list.
+
+    Python's argparse drops a ``--`` value and hands over ``[]``, which no reader of a
+    single value expects. Restored, the value is judged like any other, in its own field
+    and beside the other fields' problems (``--minutes=--`` is not a whole number).
+    """
+    actions = _actions_by_dest(parser)
+    for dest, value in vars(args).items():
+        if isinstance(value, list) and not value:
+            many = dest in actions and actions[dest].nargs in ("+", "*")
+            setattr(args, dest, ["--"] if many else "--")
 
 
-def _option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
-    """Each destination's option as typed (``mentors`` is ``--mentor``), sub-commands too.
+def _actions_by_dest(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """Every option's action by destination, sub-commands included.
 
     argparse keeps its actions in ``_actions`` only; it has no public way to list them.
     """
-    names: dict[str, str] = {}
+    found: dict[str, argparse.Action] = {}
     for action in parser._actions:
         if action.option_strings:
-            names.setdefault(action.dest, action.option_strings[-1])
+            found.setdefault(action.dest, action)
         if isinstance(action, argparse._SubParsersAction):
             for sub in action.choices.values():
-                for dest, option in _option_names(sub).items():
-                    names.setdefault(dest, option)
-    return names
+                for dest, inner in _actions_by_dest(sub).items():
+                    found.setdefault(dest, inner)
+    return found
 
 
 def _problem_json(problem: InputProblem) -> dict[str, object]:
