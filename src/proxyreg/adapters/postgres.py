@@ -31,6 +31,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from proxyreg._closable import Closable
 from proxyreg.adapters._pg_wire import pg_text, rpc_element
+from proxyreg.adapters._settings import DEFAULT_COORDINATOR_SETTING
 from proxyreg.domain import (
     Coordinator,
     LedgerEntry,
@@ -150,9 +151,6 @@ async def seed(
             " ON CONFLICT DO NOTHING",
             pairs,
         )
-
-
-DEFAULT_COORDINATOR_SETTING = "default_coordinator"
 
 
 async def coordinators(dsn: str) -> tuple[Coordinator, ...]:

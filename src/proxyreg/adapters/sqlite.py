@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import attrs
 
 from proxyreg._closable import Closable
+from proxyreg.adapters._settings import DEFAULT_COORDINATOR_SETTING
 from proxyreg.adapters.memory import rolled_back
 from proxyreg.domain import (
     DEFAULT_RULES,
@@ -253,7 +254,6 @@ _UPSERT_SETTING = """
     INSERT INTO settings (name, value) VALUES (?, ?)
     ON CONFLICT (name) DO UPDATE SET value = excluded.value
 """
-DEFAULT_COORDINATOR_SETTING = "default_coordinator"
 _SELECT_ROSTER = """
     SELECT m.id, m.name, m.chapter_id, m.active
     FROM coordinator_mentors AS cm JOIN mentors AS m ON m.id = cm.mentor_id
