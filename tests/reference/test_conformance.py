@@ -182,6 +182,9 @@ def test_first_difference_names_the_path() -> None:
         "$.a[1].b: expected 2, got 3"
     )
     assert first_difference({"a": 1}, {"a": 1, "c": 2}) == "$.c: expected nothing, got 2"
-    assert first_difference([1, 2], [1]) == "$: expected [1, 2], got [1]"
+    assert first_difference([1, 2], [1]) == "$[1]: expected 2, got nothing"
+    assert first_difference([1], [1, 2]) == "$[1]: expected nothing, got 2"
+    assert first_difference({"x": 5}, {"x": 5.0}) == "$.x: expected 5, got 5.0"
+    assert first_difference({"a b": 1}, {"a b": 2}) == '$["a b"]: expected 1, got 2'
     assert first_difference({"x": True}, {"x": 1}) == "$.x: expected True, got 1"
     assert first_difference({"x": [1]}, {"x": [1]}) is None
