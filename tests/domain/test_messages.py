@@ -114,6 +114,8 @@ def test_every_text_in_the_shipped_scenarios_is_a_catalogue_message() -> None:
                 walk(item)
 
     for path in sorted((ROOT / "conformance").glob("*.json")):
+        if path.name in ("messages.json", "gateway.json", "manifest.json"):
+            continue
         walk(json.loads(path.read_text(encoding="utf-8")))
     assert len(found) > 20
     assert sorted(t for t in found if not _catalogued(t)) == []
