@@ -167,9 +167,9 @@ GATEWAY_CONTRACT: dict[str, Any] = {
     "scenario_gateway": (
         "The scenarios build each bloc without submission effects: answers and ledger "
         "reads are steps of the scenario (SingleOutcomeReceived, BulkRecordResultReceived, "
-        "BulkSubmissionFailed, BulkSubmissionRestored). The gateway given is inert: "
-        "latest answers null, live_outcomes an empty map, submit fails the test; none "
-        "of them may be called."
+        "BulkSubmissionFailed, BulkSubmissionRestored). The gateway given must receive no "
+        "call at all: the Python replay's answers latest with null and live_outcomes with "
+        "an empty map and refuses submit; a Dart harness may throw on every call."
     ),
     "scripted_gateway": {
         "description": (
