@@ -111,3 +111,27 @@ def test_two_guarded_edges_between_the_same_phases_count_apart() -> None:
     keys = FlowMachine(lifecycle, {}, flows.SingleEvent).declared()
     assert [k.guards for k in keys] == ["[_guard_a]", "[_guard_b]"]
     assert str(keys[0]) == "demo: editing --go [_guard_a]--> failed"
+
+
+def test_every_record_code_the_port_and_orchestrator_name_is_in_messages_json() -> None:
+    """Each stable RecordResult code has a catalogue text or an entry of other_record_codes."""
+    from proxyreg import ports  # noqa: PLC0415
+    from proxyreg.orchestration import _orchestrator, _sending  # noqa: PLC0415
+
+    named = {
+        ports.CONFLICT,
+        ports.NOT_ASSIGNED,
+        ports.PAUSED,
+        ports.FORBIDDEN,
+        ports.INVALID,
+        ports.ROLLED_BACK,
+        ports.CANCELLED,
+        ports.UNAVAILABLE,
+        _orchestrator.NOT_SAVED,
+        _orchestrator.NOT_SENT,
+        _sending.NO_ANSWER,
+        _sending.OUT_OF_TIME,
+    }
+    data = messages_data()
+    listed = {m["error_code"] for m in data["messages"] if m["kind"] == "record_answer"}
+    assert named - listed - set(data["other_record_codes"]) == set()

@@ -58,6 +58,14 @@ IGNORED_CODES = {
 }
 
 
+OTHER_RECORD_CODES = {
+    "http_<status>": "failed: the backend refused the whole call for now (429, 503); the "
+    "message is the backend's own text",
+    "unavailable": "failed: the fault-injecting test backend withheld the record (its text "
+    "is record.busy)",
+}
+
+
 def _version() -> str:
     try:
         return importlib.metadata.version("proxyreg")
@@ -76,6 +84,7 @@ def messages_data() -> dict[str, Any]:
         "field_order": FIELD_ORDER,
         "error_order": ERROR_ORDER,
         "ignored_codes": IGNORED_CODES,
+        "other_record_codes": OTHER_RECORD_CODES,
         "ignored_messages": (
             "Ignored.message is diagnostic and not compared: a port words it as it likes; "
             "its code is the contract."
@@ -125,6 +134,7 @@ def messages_schema() -> dict[str, Any]:
             },
             "error_order": {"type": "array", "items": string},
             "ignored_codes": {"type": "object", "additionalProperties": string},
+            "other_record_codes": {"type": "object", "additionalProperties": string},
             "ignored_messages": string,
             "messages": {"type": "array", "items": message},
         },
@@ -134,6 +144,7 @@ def messages_schema() -> dict[str, Any]:
             "field_order",
             "error_order",
             "ignored_codes",
+            "other_record_codes",
             "ignored_messages",
             "messages",
         ],
