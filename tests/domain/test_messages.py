@@ -194,3 +194,20 @@ def test_the_postgresql_function_says_only_catalogue_texts() -> None:
     texts = _sql_texts()
     assert len(texts) > 20
     assert [t for t in texts if not _catalogued(t)] == []
+
+
+def test_a_refused_bulk_selection_appends_its_errors_after_the_others() -> None:
+    """BulkMentorsSelected refused: the draft's errors first, then the selection's."""
+    context = flows.FlowContext(ROSTER, TODAY)
+    state = flows.reduce_bulk(flows.INITIAL_BULK_STATE, flows.BulkActivitySubmitted("b"), context)
+    assert isinstance(state, flows.BulkProxyState)
+    assert [e.field for e in state.errors][:2] == ["mentors", "kind"]
+    state = flows.reduce_bulk(state, flows.BulkMentorsSelected(("m2", "m2")), context)
+    assert isinstance(state, flows.BulkProxyState)
+    assert [(e.field, e.code) for e in state.errors] == [
+        ("kind", "required"),
+        ("date", "required"),
+        ("minutes", "required"),
+        ("mentors", "duplicate"),
+        ("mentors", "paused"),
+    ]

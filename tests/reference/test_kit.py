@@ -10,11 +10,12 @@ from typing import Any
 import jsonschema
 import pytest
 
-from proxyreg import flows
+from proxyreg import flows, ports
 from proxyreg.conformance import export, kit_files, manifest, messages_data
 from proxyreg.conformance._triggers import FlowMachine
 from proxyreg.domain import MESSAGES
 from proxyreg.flows import Lifecycle
+from proxyreg.orchestration import _orchestrator, _sending
 from proxyreg.serialization import CONCRETE, DecodeError, loads, schema_for
 
 ROOT = pathlib.Path(__file__).parents[2]
@@ -115,9 +116,6 @@ def test_two_guarded_edges_between_the_same_phases_count_apart() -> None:
 
 def test_every_record_code_the_port_and_orchestrator_name_is_in_messages_json() -> None:
     """Each stable RecordResult code has a catalogue text or an entry of other_record_codes."""
-    from proxyreg import ports  # noqa: PLC0415
-    from proxyreg.orchestration import _orchestrator, _sending  # noqa: PLC0415
-
     named = {
         ports.CONFLICT,
         ports.NOT_ASSIGNED,
