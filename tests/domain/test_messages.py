@@ -65,6 +65,8 @@ def test_a_template_naming_an_undeclared_parameter_is_refused() -> None:
     """A template's braces and its declared parameters must agree."""
     with pytest.raises(ValueError, match=r"field\.x"):
         Message("field.x", "field_error", "Hello {name}.", "d")
+    with pytest.raises(ValueError, match=r"field\.y"):
+        Message("field.y", "field_error", "Hello {name!r} }.", "d", {"name": "n"})
 
 
 def test_the_port_message_names_read_the_catalogue() -> None:

@@ -12,8 +12,8 @@ A template names its parameters in braces, ``{name}``, and holds no other brace.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -28,6 +28,11 @@ KINDS = (FIELD_ERROR, RECORD_ANSWER, FLOW, SCREEN)
 
 _PARAMETER = re.compile(r"{([a-z_]+)}")
 
+
+def _read_only(params: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(params))
+
+
 QUOTED = "in quotes as Python's repr() writes it: 'x', or \"x\" when x holds a ' and no \""
 
 
@@ -35,22 +40,22 @@ QUOTED = "in quotes as Python's repr() writes it: 'x', or \"x\" when x holds a '
 class Message:
     """One text: its stable ``code``, where it shows, its template and what each parameter is.
 
-    ``error_code`` is the code carried next to the text (a `FieldError`'s, a
-    `RecordResult`'s or an `Ignored`'s), and ``fields`` the form fields a field
-    error is shown beside.
+    ``error_code`` is the code carried next to the text (a `FieldError`'s or a
+    `RecordResult`'s), and ``fields`` the form fields a field error is shown beside.
     """
 
     code: str
     kind: str
     template: str
     description: str
-    params: Mapping[str, str] = attrs.field(factory=dict)
+    params: Mapping[str, str] = attrs.field(factory=dict, converter=_read_only)
     error_code: str | None = None
     fields: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        named = [n for _, n, _, _ in string.Formatter().parse(self.template) if n is not None]
-        if self.kind not in KINDS or sorted(set(named)) != sorted(self.params):
+        named = _PARAMETER.findall(self.template)
+        stray = "{" in _PARAMETER.sub("", self.template) or "}" in _PARAMETER.sub("", self.template)
+        if self.kind not in KINDS or stray or sorted(set(named)) != sorted(self.params):
             raise ValueError(f"{self.code}: kind {self.kind!r}, template names {named}")
 
     @property
@@ -356,15 +361,23 @@ _FLOW = (
     _flow(
         "no_answer",
         "No answer: {error}",
-        "BulkSubmissionFailed when the gateway's submit raised; pending mentors become unknown.",
+        "The gateway's submit raised: BulkSubmissionFailed's message (the bulk screen's last "
+        "error, and each pending mentor's unknown row), or the single flow's unknown outcome.",
         error="the error's text as the gateway raised it",
     ),
     _flow(
         "no_answer_for_some",
         "No answer for some records.",
-        "BulkSubmissionFailed when submit returned without an answer for every record.",
+        "submit returned without an answer for every record: the failure event's message.",
     ),
 )
+
+
+def _by_code(messages: tuple[Message, ...]) -> Mapping[str, Message]:
+    by_code = {m.code: m for m in messages}
+    if len(by_code) != len(messages):
+        raise ValueError("two messages share a code")
+    return MappingProxyType(by_code)
 
 
 @attrs.frozen
@@ -372,13 +385,12 @@ class MessageCatalogue:
     """The messages by code, in a fixed order; `MESSAGES` is the product's."""
 
     messages: tuple[Message, ...]
-    by_code: Mapping[str, Message] = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        by_code = {m.code: m for m in self.messages}
-        if len(by_code) != len(self.messages):
-            raise ValueError("two messages share a code")
-        object.__setattr__(self, "by_code", by_code)
+    by_code: Mapping[str, Message] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: _by_code(self.messages), takes_self=True),
+    )
 
     def __getitem__(self, code: str) -> Message:
         return self.by_code[code]
