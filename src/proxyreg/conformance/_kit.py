@@ -123,7 +123,7 @@ def messages_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "messages",
-        "description": "Every text the product shows, by stable code, with its parameters.",
+        "description": "Every text a state or a screen shows, by stable code, with its parameters.",
         "type": "object",
         "properties": {
             "format": {"const": MESSAGES_FORMAT},

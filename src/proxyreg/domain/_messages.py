@@ -1,4 +1,4 @@
-"""The message catalogue: every text the product shows, by stable code, with its parameters.
+"""The message catalogue: every text a state or a screen shows, by stable code, with parameters.
 
 The catalogue is plain Python data, so importing it reads nothing. Validation,
 the record answers every backend gives, the flows' own answers and the screens'
