@@ -61,9 +61,18 @@ def test_the_engines_own_traces_pass_every_scenario(engine_traces: pathlib.Path)
     assert report.coverage == 1.0
 
 
+# JSON Schema's "integer" admits 5.0; a port validating strictly, as the decoders do, says int.
+StrictValidator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 def test_the_engines_traces_fit_the_trace_schema(engine_traces: pathlib.Path) -> None:
-    """Each trace validates against docs/schema/trace.schema.json."""
-    validator = jsonschema.Draft202012Validator(TRACE_SCHEMA)
+    """Each trace validates against docs/schema/trace.schema.json, integers strictly."""
+    validator = StrictValidator(TRACE_SCHEMA)
     for path in sorted(engine_traces.glob("*.json")):
         errors = [e.message for e in validator.iter_errors(json.loads(path.read_text()))]
         assert errors == [], path.name
@@ -178,3 +187,13 @@ def test_the_command_exits_0_on_good_traces_and_1_on_a_mutated_one(
     out = capsys.readouterr().out
     assert "FAIL single-registered" in out
     assert "$.steps[0].state.active_flow: expected 'single', got 'bulk'" in out
+
+
+def test_a_strict_validator_refuses_a_float_where_the_schema_says_integer(
+    engine_traces: pathlib.Path,
+) -> None:
+    """With integers checked as the decoders check them, 60.0 minutes does not fit the schema."""
+    trace = json.loads((engine_traces / "bulk-cancelled.json").read_text())
+    trace["steps"][4]["state"]["bulk"]["draft"]["minutes"] = 60.0
+    assert not StrictValidator(TRACE_SCHEMA).is_valid(trace)
+    assert jsonschema.Draft202012Validator(TRACE_SCHEMA).is_valid(trace)  # why it is said
