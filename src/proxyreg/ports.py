@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from proxyreg.domain import LedgerEntry, ProxyRecord, RecordResult, Roster, Submission
+from proxyreg.domain import MESSAGES, LedgerEntry, ProxyRecord, RecordResult, Roster, Submission
 
 
 class BatchTooLargeError(ValueError):
@@ -58,16 +58,17 @@ CANCELLED = "cancelled"
 # Code of a failed (retryable) record the backend was too busy to take.
 UNAVAILABLE = "unavailable"
 
-# What every backend says, in the same words (the PostgreSQL function says them in SQL).
-REGISTERED_MESSAGE = "Registered."
-REPLAY_MESSAGE = "Already registered earlier."
-CONFLICT_MESSAGE = "This record was already sent with different details; nothing was changed."
-FORBIDDEN_MESSAGE = "You can only register activities as yourself."
-NOT_ASSIGNED_MESSAGE = "This mentor is not assigned to you."
+# What every backend says, in the same words, read from the message catalogue (the
+# PostgreSQL function says them in SQL; a test holds it to these).
+REGISTERED_MESSAGE = MESSAGES["record.registered"].template
+REPLAY_MESSAGE = MESSAGES["record.replay"].template
+CONFLICT_MESSAGE = MESSAGES["record.conflict"].template
+FORBIDDEN_MESSAGE = MESSAGES["record.forbidden"].template
+NOT_ASSIGNED_MESSAGE = MESSAGES["record.not_assigned"].template
 
 
 def paused_message(mentor_name: str) -> str:
-    return f"{mentor_name} is paused."
+    return MESSAGES.text("record.paused", mentor_name=mentor_name)
 
 
 class ProxyRepository(Protocol):

@@ -8,7 +8,7 @@ import pathlib
 import pytest
 
 from proxyreg.cli import main
-from proxyreg.conformance import scenario_files
+from proxyreg.conformance import kit_files, scenario_files
 
 SHIPPED = pathlib.Path(__file__).parents[2] / "conformance"
 
@@ -47,11 +47,20 @@ def test_verify_elsewhere_checks_the_scenarios_this_version_ships(
 
 
 def test_export_writes_the_shipped_scenarios(tmp_path: pathlib.Path) -> None:
-    """export DIR writes every shipped scenario, byte for byte, and verify accepts them."""
-    assert run("conformance", "export", str(tmp_path / "out")) == 0
-    written = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("*.json")}
-    assert written == scenario_files()
-    assert run("conformance", "verify", str(tmp_path / "out")) == 0
+    """export DIR writes the whole kit, byte for byte, and verify accepts its scenarios."""
+    out = tmp_path / "out"
+    assert run("conformance", "export", str(out)) == 0
+    written = {
+        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+    assert written == kit_files()
+    assert set(scenario_files()) < set(written)
+    assert {"messages.json", "gateway.json", "manifest.json", "schema/trace.schema.json"} < set(
+        written
+    )
+    assert run("conformance", "verify", str(out)) == 0
 
 
 def test_verify_exits_1_when_a_scenario_fails(

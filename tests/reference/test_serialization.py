@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 
 from proxyreg import domain, flows
-from proxyreg.conformance._schemas import schema_files
+from proxyreg.conformance._kit import all_schema_files as schema_files
 from proxyreg.serialization import (
     CATALOG,
     CONCRETE,
@@ -67,20 +67,21 @@ def test_every_other_value_round_trips_and_fits_its_schema(value: object) -> Non
 
 
 def test_the_catalog_holds_every_public_attrs_class_of_flows_and_domain() -> None:
-    """Every attrs class flows and domain export is serializable, save Edge (it holds functions)."""
+    """Every attrs class flows and domain export is serializable, save Edge and the messages."""
     public = {
         obj
         for module in (flows, domain)
         for name in module.__all__
         if isinstance(obj := getattr(module, name), type) and attrs.has(obj)
     }
-    assert public - set(CATALOG) == {flows.Edge}
+    assert public - set(CATALOG) == {flows.Edge, domain.Message, domain.MessageCatalogue}
 
 
 def test_every_concrete_class_has_its_own_schema_file() -> None:
-    """docs/schema holds one schema per event, state and value, plus the scenario file's."""
+    """docs/schema holds one schema per event, state and value, plus the kit's own files'."""
     names = {p.name for p in SCHEMA_DIR.glob("*.schema.json")}
-    assert names == {f"{cls.__name__}.schema.json" for cls in CONCRETE} | {"scenario.schema.json"}
+    kit = {"scenario.schema.json", "trace.schema.json", "messages.schema.json"}
+    assert names == {f"{cls.__name__}.schema.json" for cls in CONCRETE} | kit
 
 
 def test_checked_in_schemas_match_the_code() -> None:

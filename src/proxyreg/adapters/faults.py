@@ -23,7 +23,15 @@ from typing import Any
 import attrs
 
 from proxyreg.adapters.memory import rolled_back
-from proxyreg.domain import LedgerEntry, Outcome, ProxyRecord, RecordResult, Roster, Submission
+from proxyreg.domain import (
+    MESSAGES,
+    LedgerEntry,
+    Outcome,
+    ProxyRecord,
+    RecordResult,
+    Roster,
+    Submission,
+)
 from proxyreg.ports import (
     UNAVAILABLE,
     BatchTooLargeError,
@@ -33,7 +41,7 @@ from proxyreg.ports import (
 )
 
 # What a record the fault injector withheld from the backend (a transient failure) says.
-WITHHELD_MESSAGE = "The server was busy and did not save this record."
+WITHHELD_MESSAGE = MESSAGES.text("record.busy")
 RATE_LIMITED_MESSAGE = "Too many requests: slow down and try again."
 UNAVAILABLE_MESSAGE = "The server is unavailable for a moment."
 

@@ -12,6 +12,7 @@ import attrs
 
 from proxyreg.domain import (
     DEFAULT_RULES,
+    MESSAGES,
     Coordinator,
     LedgerEntry,
     Mentor,
@@ -175,7 +176,12 @@ class InMemoryRepository:
         problems = validate_record(record, self._rules)
         if problems:
             return RecordResult(
-                key, Outcome.REJECTED, code=INVALID, message=" ".join(e.message for e in problems)
+                key,
+                Outcome.REJECTED,
+                code=INVALID,
+                message=MESSAGES.text(
+                    "record.invalid", problems=" ".join(e.message for e in problems)
+                ),
             )
         return None
 
@@ -230,10 +236,10 @@ def rolled_back(results: Sequence[RecordResult]) -> tuple[RecordResult, ...]:
     refused = sum(1 for r in results if r.outcome is Outcome.REJECTED)
     if refused:
         other, code = Outcome.REJECTED, ROLLED_BACK
-        message = f"Not saved: all or nothing, and {refused} other record(s) were refused."
+        message = MESSAGES.text("record.rolled_back", refused=refused)
     else:
         other, code = Outcome.FAILED, None
-        message = "Not saved: all or nothing, and another record hit a temporary problem."
+        message = MESSAGES.text("record.rolled_back_transient")
     return tuple(
         RecordResult(r.client_key, other, code=code, message=message) if r.outcome.is_success else r
         for r in results

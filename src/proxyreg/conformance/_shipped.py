@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pathlib
-
 from proxyreg.conformance._replay import replay
 from proxyreg.conformance._scenario import Scenario
 from proxyreg.conformance.scripts import SCRIPTS, Script
@@ -26,15 +24,3 @@ def scenario_files() -> dict[str, str]:
             canonical_text(scenario_of(script).to_data(), indent=2) + "\n"
         )
     return files
-
-
-def export(directory: str | pathlib.Path) -> list[pathlib.Path]:
-    """Write every shipped scenario into ``directory`` (made if missing); the paths written."""
-    target = pathlib.Path(directory)
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in scenario_files().items():
-        path = target / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written

@@ -7,13 +7,13 @@ phase changes along no declared edge of its event's trigger is a failure.
 
 from __future__ import annotations
 
-import enum
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 from proxyreg import flows
-from proxyreg.flows import BULK_LIFECYCLE, SINGLE_LIFECYCLE, Lifecycle
+from proxyreg.flows import BULK_LIFECYCLE, SINGLE_LIFECYCLE, Edge, Lifecycle
 
 _EDIT = "edit"
 
@@ -55,15 +55,25 @@ BULK_TRIGGERS: dict[type[flows.ProxyEvent], str | None] = {
 
 @attrs.frozen(order=True)
 class EdgeKey:
-    """One declared transition, as coverage counts it: flow, source, trigger, destination."""
+    """One declared transition, as coverage counts it: flow, source, trigger, guards, destination.
+
+    ``guards`` is the edge's label (``record_result [has_pending]``), so two edges
+    between the same phases on the same trigger count apart when their guards differ.
+    """
 
     flow: str
     source: str
     trigger: str
     dest: str
+    guards: str = ""
 
     def __str__(self) -> str:
-        return f"{self.flow}: {self.source} --{self.trigger}--> {self.dest}"
+        label = f"{self.trigger} {self.guards}" if self.guards else self.trigger
+        return f"{self.flow}: {self.source} --{label}--> {self.dest}"
+
+
+GuardArgs = Callable[[Any, Any, Any], tuple[object, ...]]
+"""(subtree before, event, subtree after) → the arguments the reducer gave the guards."""
 
 
 @attrs.frozen
@@ -73,30 +83,64 @@ class FlowMachine:
     lifecycle: Lifecycle[Any]
     triggers: dict[type[flows.ProxyEvent], str | None]
     event_base: type[flows.ProxyEvent]
+    guard_args: dict[str, GuardArgs] = attrs.field(factory=dict)
 
     def declared(self) -> tuple[EdgeKey, ...]:
-        """Every declared edge, once each (distinct guards lead to distinct destinations)."""
-        keys = [
-            _key(self.lifecycle.name, e.source, e.trigger, e.dest) for e in self.lifecycle.edges()
-        ]
-        if len(set(keys)) != len(keys):  # pragma: no cover - a guard for future machines
-            raise ValueError(f"{self.lifecycle.name}: two edges share source, trigger and dest")
+        """Every declared edge, once each; two alike in every part, guards included, are refused."""
+        keys = [_key(self.lifecycle.name, e) for e in self.lifecycle.edges()]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"{self.lifecycle.name}: two edges alike, guards included")
         return tuple(keys)
 
     def events_of(self, trigger: str) -> tuple[str, ...]:
         return tuple(e.__name__ for e, t in self.triggers.items() if t == trigger)
 
 
-def _key(flow: str, source: enum.Enum, trigger: str, dest: enum.Enum) -> EdgeKey:
-    return EdgeKey(flow, source.value, trigger, dest.value)
+def _key(flow: str, edge: Edge[Any]) -> EdgeKey:
+    guards = edge.label()[len(edge.trigger) :].strip()
+    return EdgeKey(flow, edge.source.value, edge.trigger, edge.dest.value, guards)
 
 
+def _errors_after(before: Any, event: Any, after: Any) -> tuple[object, ...]:
+    return (after.errors,)
+
+
+def _outcome_after(before: Any, event: Any, after: Any) -> tuple[object, ...]:
+    return (after.outcome,)
+
+
+def _counts_after(before: Any, event: Any, after: Any) -> tuple[object, ...]:
+    return (after.board.counts,)
+
+
+def _counts_before(before: Any, event: Any, after: Any) -> tuple[object, ...]:
+    return (before.board.counts,)
+
+
+# What each guarded trigger's guards were given, read back from the states around it.
 MACHINES = (
-    FlowMachine(SINGLE_LIFECYCLE, SINGLE_TRIGGERS, flows.SingleEvent),
-    FlowMachine(BULK_LIFECYCLE, BULK_TRIGGERS, flows.BulkEvent),
+    FlowMachine(
+        SINGLE_LIFECYCLE,
+        SINGLE_TRIGGERS,
+        flows.SingleEvent,
+        {"submit": _errors_after, "resolve": _outcome_after},
+    ),
+    FlowMachine(
+        BULK_LIFECYCLE,
+        BULK_TRIGGERS,
+        flows.BulkEvent,
+        {
+            "submit": _errors_after,
+            "record_result": _counts_after,
+            "abort": _counts_after,
+            "restore": _counts_after,
+            "retry_failed": _counts_before,
+        },
+    ),
 )
 
 
+# Built once at import, so two edges alike in every part fail at once.
 _DECLARED = {machine.lifecycle.name: frozenset(machine.declared()) for machine in MACHINES}
 
 
@@ -104,10 +148,8 @@ def all_edges() -> tuple[EdgeKey, ...]:
     return tuple(key for machine in MACHINES for key in machine.declared())
 
 
-def _phase(state: object, machine: FlowMachine) -> enum.Enum:
-    subtree = getattr(state, machine.lifecycle.name, state)
-    phase: enum.Enum = subtree.phase  # type: ignore[attr-defined]
-    return phase
+def _subtree(state: object, machine: FlowMachine) -> Any:
+    return getattr(state, machine.lifecycle.name, state)
 
 
 def edge_taken(before: object, event: flows.ProxyEvent, after: object) -> EdgeKey | None:
@@ -123,14 +165,21 @@ def edge_taken(before: object, event: flows.ProxyEvent, after: object) -> EdgeKe
         trigger = machine.triggers.get(type(event))
         if trigger is None:
             return None
-        source, dest = _phase(before, machine), _phase(after, machine)
-        key = _key(machine.lifecycle.name, source, trigger, dest)
-        if key in _DECLARED[machine.lifecycle.name]:
-            return key
-        if source != dest:
-            raise UndeclaredTransition(key)
+        old, new = _subtree(before, machine), _subtree(after, machine)
+        args = machine.guard_args.get(trigger, _no_args)(old, event, new)
+        edge = machine.lifecycle.edge(old.phase, trigger, *args)
+        if edge is not None and edge.dest is new.phase:
+            return _key(machine.lifecycle.name, edge)
+        if old.phase != new.phase:
+            raise UndeclaredTransition(
+                EdgeKey(machine.lifecycle.name, old.phase.value, trigger, new.phase.value)
+            )
         return None
     return None
+
+
+def _no_args(before: Any, event: Any, after: Any) -> tuple[object, ...]:
+    return ()
 
 
 class UndeclaredTransition(AssertionError):

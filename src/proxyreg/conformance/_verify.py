@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import pathlib
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -74,14 +75,39 @@ class Report:
         return "\n".join(lines)
 
 
+# Files of the kit that sit beside the scenarios and are not scenarios themselves.
+KIT_FILES = frozenset({"messages.json", "gateway.json", "manifest.json"})
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _member(path: str, key: object) -> str:
+    if isinstance(key, str) and _NAME.match(key):
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
 def first_difference(expected: Any, actual: Any, path: str = "$") -> str | None:
-    """The JSON path of the first place ``actual`` differs from ``expected``, with both values."""
+    """The JSON path of the first place ``actual`` differs from ``expected``, with both values.
+
+    Object keys are visited in sorted order, list items in order; a list longer
+    or shorter than expected differs at its first extra or missing item. A
+    number differs from the same number of another type (``5`` is not ``5.0``).
+    """
     if isinstance(expected, dict) and isinstance(actual, dict):
         keys = sorted(set(expected) | set(actual))
-        pairs = [(f"{path}.{k}", expected.get(k, _MISSING), actual.get(k, _MISSING)) for k in keys]
-    elif isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         pairs = [
-            (f"{path}[{i}]", w, g) for i, (w, g) in enumerate(zip(expected, actual, strict=True))
+            (_member(path, k), expected.get(k, _MISSING), actual.get(k, _MISSING)) for k in keys
+        ]
+    elif isinstance(expected, list) and isinstance(actual, list):
+        length = max(len(expected), len(actual))
+        pairs = [
+            (
+                f"{path}[{i}]",
+                expected[i] if i < len(expected) else _MISSING,
+                actual[i] if i < len(actual) else _MISSING,
+            )
+            for i in range(length)
         ]
     elif expected == actual and type(expected) is type(actual):
         return None
@@ -141,14 +167,26 @@ def check(scenario: Scenario, file: str) -> ScenarioResult:
     return ScenarioResult(file, scenario.name, tuple(problems), edges, types)
 
 
-def verify(directory: str | pathlib.Path) -> Report:
-    """Replay every ``*.json`` scenario in ``directory`` (sorted by name) against the engine."""
-    results = []
-    for path in sorted(pathlib.Path(directory).glob("*.json")):
-        try:
-            scenario = Scenario.from_data(json.loads(path.read_text(encoding="utf-8")))
-        except (json.JSONDecodeError, DecodeError) as error:
-            results.append(ScenarioResult(path.name, path.stem, (f"unreadable: {error}",)))
+def read_scenarios(directory: pathlib.Path) -> Iterator[tuple[str, Scenario | ScenarioResult]]:
+    """Each scenario file of ``directory`` by name (sorted), or the failure of one unreadable.
+
+    The kit's other files (`KIT_FILES`) are passed over.
+    """
+    for path in sorted(directory.glob("*.json")):
+        if path.name in KIT_FILES:
             continue
-        results.append(check(scenario, path.name))
+        try:
+            yield path.name, Scenario.from_data(json.loads(path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, DecodeError) as error:
+            yield path.name, ScenarioResult(path.name, path.stem, (f"unreadable: {error}",))
+
+
+def verify(directory: str | pathlib.Path) -> Report:
+    """Replay every scenario in ``directory`` (sorted by name) against the engine."""
+    results = []
+    for file, scenario in read_scenarios(pathlib.Path(directory)):
+        if isinstance(scenario, ScenarioResult):
+            results.append(scenario)
+        else:
+            results.append(check(scenario, file))
     return Report(tuple(results))

@@ -1,7 +1,8 @@
 """Regenerate the reference: ``python -m proxyreg.conformance.generate [ROOT]``.
 
 Writes, under the repository root (the current directory by default),
-``docs/diagrams/*.md``, ``docs/schema/*.schema.json`` and ``conformance/*.json``,
+``docs/diagrams/*.md``, ``docs/schema/*.schema.json`` and ``conformance/*.json`` (the
+scenarios, ``messages.json``, ``gateway.json`` and ``manifest.json``),
 each from the code as it is now, and removes generated files that no longer
 have a source. Tests fail when the checked-in files differ from these.
 """
@@ -13,14 +14,13 @@ import pathlib
 from collections.abc import Callable, Mapping, Sequence
 
 from proxyreg.conformance._diagrams import diagram_files
-from proxyreg.conformance._schemas import schema_files
-from proxyreg.conformance._shipped import scenario_files
+from proxyreg.conformance._kit import all_schema_files, folder_files
 
 # Folder → (generator, pattern of the files it owns there).
 OUTPUTS: dict[str, tuple[Callable[[], Mapping[str, str]], str]] = {
     "docs/diagrams": (diagram_files, "*.md"),
-    "docs/schema": (schema_files, "*.schema.json"),
-    "conformance": (scenario_files, "*.json"),
+    "docs/schema": (all_schema_files, "*.schema.json"),
+    "conformance": (folder_files, "*.json"),
 }
 
 

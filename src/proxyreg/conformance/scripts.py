@@ -16,6 +16,7 @@ import attrs
 
 from proxyreg import flows
 from proxyreg.domain import (
+    MESSAGES,
     ActivityDraft,
     Coordinator,
     LedgerEntry,
@@ -63,14 +64,23 @@ def answer(
     """The backend's answer for one mentor's record, keyed as the backend keys it."""
     key = client_key(submission_id, mentor_id)
     record_id = f"rec-{submission_id}-{mentor_id}" if outcome.is_success else None
-    messages = {
-        Outcome.REGISTERED: "Registered.",
-        Outcome.ALREADY_REGISTERED: "Already registered.",
-        Outcome.REJECTED: "Not allowed for this mentor.",
-        Outcome.FAILED: "The service is busy; try again.",
-        Outcome.UNKNOWN: "No answer.",
-    }
-    return RecordResult(key, outcome, record_id, code, messages[outcome])
+    # The codes and texts the real backends and orchestrator give, from the catalogue.
+    said = {
+        Outcome.REGISTERED: "record.registered",
+        Outcome.ALREADY_REGISTERED: "record.replay",
+        Outcome.REJECTED: "record.not_assigned",
+        Outcome.FAILED: "record.not_saved",
+        Outcome.UNKNOWN: "record.in_doubt",
+    }[outcome]
+    if code == "cancelled":
+        said = "record.cancelled"
+    message = MESSAGES[said]
+    return RecordResult(key, outcome, record_id, code or message.error_code, message.render())
+
+
+def no_answer(error: str) -> str:
+    """What the bloc says when the gateway's submit raised ``error``."""
+    return MESSAGES.text("flow.no_answer", error=error)
 
 
 def bulk_result(
@@ -324,14 +334,14 @@ BULK_SCRIPTS = (
             *bulk_form("m01", "m02", "m03"),
             flows.BulkActivitySubmitted("b-1"),
             bulk_result("b-1", "m01", R),
-            flows.BulkSubmissionFailed("b-1", "No answer: connection dropped"),
+            flows.BulkSubmissionFailed("b-1", no_answer("connection dropped")),
             flows.BulkRetryFailedRequested(),
-            flows.BulkSubmissionFailed("b-1", "No answer: timed out"),
-            flows.BulkSubmissionFailed("b-1", "No answer: repeated"),
+            flows.BulkSubmissionFailed("b-1", no_answer("timed out")),
+            flows.BulkSubmissionFailed("b-1", no_answer("repeated")),
             flows.BulkNewSubmissionStarted(),
             *bulk_form("m02"),
             flows.BulkActivitySubmitted("b-2"),
-            flows.BulkSubmissionFailed("b-2", "No answer: timed out"),
+            flows.BulkSubmissionFailed("b-2", no_answer("timed out")),
         ),
     ),
     Script(

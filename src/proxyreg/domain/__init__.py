@@ -1,6 +1,7 @@
 """The domain: mentors, drafts, records, outcomes and their validation. No I/O."""
 
 from proxyreg.domain._ledger import LedgerEntry
+from proxyreg.domain._messages import MESSAGES, Message, MessageCatalogue
 from proxyreg.domain._model import (
     CLIENT_KEY_NAMESPACE,
     DEFAULT_KINDS,
@@ -25,6 +26,7 @@ from proxyreg.domain._validation import (
     FieldError,
     ValidationErrors,
     ValidationRules,
+    field_error,
     mentor_error,
     validate_draft,
     validate_selection,
@@ -37,6 +39,7 @@ __all__ = [
     "EMPTY_DRAFT",
     "MAX_MINUTES",
     "MAX_NOTES",
+    "MESSAGES",
     "MIN_MINUTES",
     "NO_ERRORS",
     "ActivityDraft",
@@ -45,6 +48,8 @@ __all__ = [
     "FieldError",
     "LedgerEntry",
     "Mentor",
+    "Message",
+    "MessageCatalogue",
     "Outcome",
     "ProxyRecord",
     "RecordResult",
@@ -53,6 +58,7 @@ __all__ = [
     "ValidationErrors",
     "ValidationRules",
     "client_key",
+    "field_error",
     "mentor_error",
     "validate_draft",
     "validate_record",

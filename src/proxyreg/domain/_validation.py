@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
+from proxyreg.domain._messages import MESSAGES
 from proxyreg.domain._model import DEFAULT_KINDS, ActivityDraft, ActivityKind, Roster
 
 MIN_MINUTES = 1
@@ -87,81 +88,62 @@ class ValidationRules:
 DEFAULT_RULES = ValidationRules()
 
 
+def field_error(field: str, code: str, *, text: str | None = None, **params: object) -> FieldError:
+    """The error ``code`` of ``field``, its message rendered from the catalogue.
+
+    ``text`` names the catalogue entry's field when it differs from ``field`` (the
+    bulk selection's ``mentors`` shows the single pick's ``mentor`` texts).
+    """
+    return FieldError(field, code, MESSAGES.text(f"field.{text or field}.{code}", **params))
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _kind_errors(draft: ActivityDraft, rules: ValidationRules) -> list[FieldError]:
     if draft.kind is None or draft.kind == "":
-        return [FieldError("kind", "required", "Choose the kind of activity.")]
+        return [field_error("kind", "required")]
     if not isinstance(draft.kind, str) or draft.kind not in rules.kinds_by_id:
-        return [FieldError("kind", "unknown_kind", f"Unknown activity kind {draft.kind!r}.")]
+        return [field_error("kind", "unknown_kind", kind=repr(draft.kind))]
     return []
 
 
 def _date_errors(draft: ActivityDraft, rules: ValidationRules, today: dt.date) -> list[FieldError]:
     date = draft.date
     if date is None:
-        return [FieldError("date", "required", "Enter the date of the activity.")]
+        return [field_error("date", "required")]
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        return [FieldError("date", "wrong_type", "Enter the date as a calendar date.")]
+        return [field_error("date", "wrong_type")]
     if date > today:
-        return [FieldError("date", "in_future", "The date cannot be in the future.")]
+        return [field_error("date", "in_future")]
     if (today - date).days > rules.max_age_days:
-        return [
-            FieldError(
-                "date", "too_old", f"The date cannot be more than {rules.max_age_days} days ago."
-            )
-        ]
+        return [field_error("date", "too_old", max_age_days=rules.max_age_days)]
     return []
 
 
 def _minutes_errors(draft: ActivityDraft) -> list[FieldError]:
     minutes = draft.minutes
     if minutes is None:
-        return [FieldError("minutes", "required", "Enter the duration in minutes.")]
+        return [field_error("minutes", "required")]
     if not _is_int(minutes):
-        return [FieldError("minutes", "wrong_type", "The duration must be a whole number.")]
+        return [field_error("minutes", "wrong_type")]
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        return [
-            FieldError(
-                "minutes",
-                "out_of_range",
-                f"The duration must be between {MIN_MINUTES} and {MAX_MINUTES} minutes.",
-            )
-        ]
+        return [field_error("minutes", "out_of_range", min=MIN_MINUTES, max=MAX_MINUTES)]
     return []
 
 
 def _notes_errors(draft: ActivityDraft) -> list[FieldError]:
     notes = draft.notes
     if not isinstance(notes, str):
-        return [FieldError("notes", "wrong_type", "Notes must be text.")]
+        return [field_error("notes", "wrong_type")]
     if len(notes) > MAX_NOTES:
-        return [
-            FieldError(
-                "notes",
-                "too_long",
-                f"Notes can be at most {MAX_NOTES} characters ({len(notes)} now).",
-            )
-        ]
+        return [field_error("notes", "too_long", max=MAX_NOTES, length=len(notes))]
     if any((ord(c) < 32 and c not in _ALLOWED_CONTROLS) or ord(c) == 127 for c in notes):
-        return [
-            FieldError(
-                "notes",
-                "control_character",
-                "Notes contain an invisible control character; remove it.",
-            )
-        ]
+        return [field_error("notes", "control_character")]
     if any("\ud800" <= c <= "\udfff" for c in notes):
         # A lone surrogate: what an undecodable byte becomes; no database can store it.
-        return [
-            FieldError(
-                "notes",
-                "not_text",
-                "Notes contain a character that is not text (an undecodable byte?); retype them.",
-            )
-        ]
+        return [field_error("notes", "not_text")]
     return []
 
 
@@ -171,27 +153,13 @@ def _participants_errors(draft: ActivityDraft, rules: ValidationRules) -> list[F
     if kind is None or not kind.needs_participants:
         if participants is None:
             return []
-        return [
-            FieldError(
-                "participants", "not_applicable", "Only group activities take a participant count."
-            )
-        ]
+        return [field_error("participants", "not_applicable")]
     if participants is None:
-        return [FieldError("participants", "required", f"{kind.label} needs a participant count.")]
+        return [field_error("participants", "required", kind_label=kind.label)]
     if not _is_int(participants):
-        return [
-            FieldError(
-                "participants", "wrong_type", "The participant count must be a whole number."
-            )
-        ]
+        return [field_error("participants", "wrong_type")]
     if not 1 <= participants <= MAX_PARTICIPANTS:
-        return [
-            FieldError(
-                "participants",
-                "out_of_range",
-                f"The participant count must be between 1 and {MAX_PARTICIPANTS}.",
-            )
-        ]
+        return [field_error("participants", "out_of_range", max=MAX_PARTICIPANTS)]
     return []
 
 
@@ -214,9 +182,9 @@ def mentor_error(mentor_id: object, roster: Roster, field: str = "mentor") -> Fi
     """Why this coordinator cannot register for this mentor, or None if they can."""
     mentor = roster.by_id.get(mentor_id) if isinstance(mentor_id, str) else None
     if mentor is None:
-        return FieldError(field, "not_assigned", f"Mentor {mentor_id!r} is not assigned to you.")
+        return field_error(field, "not_assigned", text="mentor", mentor_id=repr(mentor_id))
     if not mentor.active:
-        return FieldError(field, "paused", f"{mentor.name} is paused and cannot be registered for.")
+        return field_error(field, "paused", text="mentor", mentor_name=mentor.name)
     return None
 
 
@@ -226,26 +194,15 @@ def validate_selection(
     """Everything wrong with a bulk selection: empty, repeated, too large, or not allowed."""
     field = "mentors"
     if not mentor_ids:
-        return ValidationErrors((FieldError(field, "empty", "Select at least one mentor."),))
+        return ValidationErrors((field_error(field, "empty"),))
     errors: list[FieldError] = []
     if len(mentor_ids) > rules.max_selection:
         errors.append(
-            FieldError(
-                field,
-                "too_many",
-                f"Select at most {rules.max_selection} mentors at once "
-                f"({len(mentor_ids)} selected).",
-            )
+            field_error(field, "too_many", max_selection=rules.max_selection, count=len(mentor_ids))
         )
     repeated = [m for m, n in Counter(map(repr, mentor_ids)).items() if n > 1]
     if repeated:
-        errors.append(
-            FieldError(
-                field,
-                "duplicate",
-                f"Each mentor can be selected once: {', '.join(repeated)} repeated.",
-            )
-        )
+        errors.append(field_error(field, "duplicate", repeated=", ".join(repeated)))
     seen: set[str] = set()
     for mentor_id in mentor_ids:
         if repr(mentor_id) in seen:

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypedDict, TypeVar
 
 import attrs
 
-from proxyreg.domain import RecordResult, Submission
+from proxyreg.domain import MESSAGES, RecordResult, Submission
 from proxyreg.engine import Bloc, BlocObserver, Emitter, EventBus, droppable
 from proxyreg.flows._common import FlowContext, Ignored, ProxyEvent
 from proxyreg.flows._effects import SubmissionEffects, SubmissionGateway
@@ -187,10 +187,14 @@ class FlowBloc(Bloc[ProxyEvent, S]):
         try:
             await self._gateway.submit(submission, on_result, cancelled)
         except Exception as error:  # any failure leaves the rest unknown, never lost
-            self.bus.publish(effects.failure_event(submission, f"No answer: {error}"))
+            self.bus.publish(
+                effects.failure_event(submission, MESSAGES.text("flow.no_answer", error=error))
+            )
         else:
             if len(answered) < len(submission.records):
-                self.bus.publish(effects.failure_event(submission, "No answer for some records."))
+                self.bus.publish(
+                    effects.failure_event(submission, MESSAGES.text("flow.no_answer_for_some"))
+                )
         finally:
             self._cancels.pop(submission.id, None)
         # Await the answers' own handling, so awaiting a Submit means its results are shown.

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from proxyreg.domain import LedgerEntry, Outcome, ProxyRecord, RecordResult, Submission
+from proxyreg.domain import MESSAGES, LedgerEntry, Outcome, ProxyRecord, RecordResult, Submission
 from proxyreg.engine import EventBus
 from proxyreg.flows import ResultSink
 from proxyreg.orchestration._ledger import LedgerWriter
@@ -206,13 +206,13 @@ def reconciled(
             record.client_key,
             Outcome.REGISTERED,
             record_id,
-            message="Registered (confirmed after the connection was lost).",
+            message=MESSAGES.text("record.reconciled"),
         )
     return RecordResult(
         record.client_key,
         Outcome.FAILED,
         code=NOT_SAVED,
-        message="Not saved: the server did not answer.",
+        message=MESSAGES.text("record.not_saved"),
     )
 
 
@@ -227,14 +227,13 @@ def not_sent(record: ProxyRecord, error: Exception, *, maybe_landed: bool) -> Re
             record.client_key,
             Outcome.UNKNOWN,
             code=NOT_SENT,
-            message=f"Not sent now: the ledger is out of reach ({error}); an earlier "
-            "attempt may have landed. Retry failed settles it.",
+            message=MESSAGES.text("record.not_sent_maybe_landed", error=error),
         )
     return RecordResult(
         record.client_key,
         Outcome.FAILED,
         code=NOT_SENT,
-        message=f"Not sent: the submission could not be kept in the ledger ({error}).",
+        message=MESSAGES.text("record.not_sent", error=error),
     )
 
 
@@ -244,5 +243,5 @@ def in_doubt(record: ProxyRecord) -> RecordResult:
         record.client_key,
         Outcome.UNKNOWN,
         code=NO_ANSWER,
-        message="No answer from the server; it may have been saved.",
+        message=MESSAGES.text("record.in_doubt"),
     )

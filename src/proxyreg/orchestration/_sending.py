@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import attrs
 
-from proxyreg.domain import Outcome, ProxyRecord, RecordResult
+from proxyreg.domain import MESSAGES, Outcome, ProxyRecord, RecordResult
 from proxyreg.orchestration._retry import Retrier
 from proxyreg.ports import CANCELLED, BatchUnsupportedError, ProxyRepository, TransientError
 
@@ -51,9 +51,9 @@ class Sending:
 
     def _check_may_send(self) -> None:
         if self.cancelled.is_set():
-            raise _Stopped(CANCELLED, "Not sent: the submission was cancelled.")
+            raise _Stopped(CANCELLED, MESSAGES.text("record.cancelled"))
         if self.retrier.deadline.remaining() <= 0:
-            raise _Stopped(OUT_OF_TIME, "Not sent: the submission ran out of time.")
+            raise _Stopped(OUT_OF_TIME, MESSAGES.text("record.out_of_time"))
 
     async def settle(
         self, records: Sequence[ProxyRecord], send_once: SendOnce, *, retry_failed: bool
@@ -98,7 +98,12 @@ class Sending:
             return
         except Exception as error:  # no answer: the records may have landed; reconcile tells
             reason = type(error).__name__ if not str(error) else str(error)
-            self.report_all(pending, Outcome.UNKNOWN, f"No answer ({reason}).", NO_ANSWER)
+            self.report_all(
+                pending,
+                Outcome.UNKNOWN,
+                MESSAGES.text("record.no_answer", reason=reason),
+                NO_ANSWER,
+            )
             return
         for record in pending:  # tries ran out with these still failing
             self.report(record, last[record.client_key])
@@ -121,7 +126,7 @@ async def one_by_one(
                 record.client_key,
                 Outcome.UNKNOWN,
                 code=NO_ANSWER,
-                message=f"No answer ({type(error).__name__}).",
+                message=MESSAGES.text("record.no_answer", reason=type(error).__name__),
             )
 
     return list(await asyncio.gather(*(one(r) for r in records)))

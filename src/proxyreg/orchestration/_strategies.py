@@ -8,7 +8,7 @@ from typing import Protocol
 
 import attrs
 
-from proxyreg.domain import Outcome, ProxyRecord, RecordResult
+from proxyreg.domain import MESSAGES, Outcome, ProxyRecord, RecordResult
 from proxyreg.orchestration._sending import Sending, one_by_one
 from proxyreg.ports import BatchUnsupportedError
 
@@ -102,7 +102,9 @@ class AtomicStrategy:
             sending.report_all(
                 records,
                 Outcome.REJECTED,
-                f"All or nothing takes at most {sending.repository.max_batch_size} mentors.",
+                MESSAGES.text(
+                    "record.atomic_too_many", max_batch_size=sending.repository.max_batch_size
+                ),
                 "too_many",
             )
             return
@@ -116,7 +118,7 @@ class AtomicStrategy:
             sending.report_all(
                 records,
                 Outcome.REJECTED,
-                "All or nothing needs the batch function on the server; choose another mode.",
+                MESSAGES.text("record.atomic_unsupported"),
                 "unsupported",
             )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from proxyreg.domain import Roster
+from proxyreg.domain import MESSAGES, Roster
 from proxyreg.flows import BulkPhase, BulkProxyState, MentorStatus, StatusCounts
 from proxyreg.flows.bulk.reducer import matches_filter
 from proxyreg.ports import ROLLED_BACK
@@ -18,20 +18,12 @@ SYMBOLS = {
     MentorStatus.UNKNOWN: "?",
 }
 
-_DEFAULT_MESSAGES = {
-    MentorStatus.PENDING: "Sending…",
-    MentorStatus.REGISTERED: "Registered.",
-    MentorStatus.ALREADY_REGISTERED: "Already registered earlier.",
-    MentorStatus.REJECTED: "Not accepted.",
-    MentorStatus.FAILED: "Could not be sent.",
-    MentorStatus.UNKNOWN: "No answer from the server.",
-}
+_DEFAULT_MESSAGES = {status: MESSAGES.text(f"screen.row.{status.value}") for status in MentorStatus}
 
 # What the coordinator can do about each status, said on the row itself.
 _ADVICE = {
-    MentorStatus.REJECTED: "Retry failed will not resend it: the cause needs fixing first.",
-    MentorStatus.FAILED: "Retry failed will resend it.",
-    MentorStatus.UNKNOWN: "Retry failed will resend it safely (no duplicate).",
+    status: MESSAGES.text(f"screen.advice.{status.value}")
+    for status in (MentorStatus.REJECTED, MentorStatus.FAILED, MentorStatus.UNKNOWN)
 }
 
 
@@ -92,13 +84,7 @@ class ResultScreen:
     error: str | None
 
 
-_HEADLINES = {
-    BulkPhase.SELECTING: "Choose mentors and the activity.",
-    BulkPhase.SUBMITTING: "Sending {done} of {total}…",
-    BulkPhase.COMPLETED: "All {total} registered.",
-    BulkPhase.PARTIALLY_FAILED: "{succeeded} of {total} registered; {open} need attention.",
-    BulkPhase.FAILED: "None of the {total} could be registered.",
-}
+_HEADLINES = {phase: MESSAGES[f"screen.bulk.{phase.value}"] for phase in BulkPhase}
 
 
 def _row(state: BulkProxyState, roster: Roster, mentor_id: str) -> ResultRow:
@@ -122,7 +108,7 @@ def _error(state: BulkProxyState, rows: tuple[ResultRow, ...]) -> str | None:
     if rolled_back:
         culprits = [r for r in rows if r.status is MentorStatus.REJECTED and r not in rolled_back]
         named = "; ".join(f"{r.name}: {state.board.entries[r.mentor_id].message}" for r in culprits)
-        return f"Nothing was saved (all or nothing). Not accepted: {named}"
+        return MESSAGES.text("screen.banner.rolled_back", named=named)
     return state.last_error
 
 
@@ -134,14 +120,14 @@ def _code(state: BulkProxyState, row: ResultRow) -> str | None:
 def result_screen(state: BulkProxyState, roster: Roster) -> ResultScreen:
     """Rows in submission order; Retry failed is enabled only when it has something to resend."""
     counts = state.board.counts
-    headline = _HEADLINES[state.phase].format(
+    headline = _HEADLINES[state.phase].template.format(
         done=counts.done,
         total=counts.total,
         succeeded=counts.succeeded,
         open=counts.total - counts.succeeded,
     )
     if state.cancelling:
-        headline = f"Cancelling… {counts.done} of {counts.total} answered."
+        headline = MESSAGES.text("screen.bulk.cancelling", done=counts.done, total=counts.total)
     rows = tuple(_row(state, roster, m) for m in state.submitted)
     return ResultScreen(
         headline=headline,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from proxyreg.domain import MESSAGES
 from proxyreg.flows import SinglePhase, SingleProxyState
 
 
@@ -20,10 +21,10 @@ class SingleForm:
 
 _STATUS = {
     SinglePhase.EDITING: "",
-    SinglePhase.SUBMITTING: "Sending…",
-    SinglePhase.SUCCEEDED: "Registered.",
-    SinglePhase.REJECTED: "Not accepted: {message}",
-    SinglePhase.FAILED: "Could not be sent: {message} Retry sends the same record again.",
+    SinglePhase.SUBMITTING: MESSAGES["screen.single.sending"].template,
+    SinglePhase.SUCCEEDED: MESSAGES["screen.single.succeeded"].template,
+    SinglePhase.REJECTED: MESSAGES["screen.single.rejected"].template,
+    SinglePhase.FAILED: MESSAGES["screen.single.failed"].template,
 }
 
 

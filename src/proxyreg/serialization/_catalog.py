@@ -14,8 +14,9 @@ import attrs
 
 from proxyreg import domain, flows
 
-# Not values: an Edge holds its guard functions (docs/diagrams shows the edges).
-EXCLUDED: frozenset[type] = frozenset({flows.Edge})
+# Not values: an Edge holds its guard functions (docs/diagrams shows the edges); the
+# message catalogue is exported as its own file (messages.json), not as tagged values.
+EXCLUDED: frozenset[type] = frozenset({flows.Edge, domain.Message, domain.MessageCatalogue})
 
 
 def _attrs_classes(modules: Iterable[ModuleType]) -> list[type]:

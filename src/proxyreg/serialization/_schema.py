@@ -22,6 +22,10 @@ from proxyreg.serialization._catalog import CATALOG, concrete_subclasses, is_bas
 from proxyreg.serialization._converter import TAG
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+INTEGER_COMMENT = (
+    "An integer is written without a fraction or exponent (5, never 5.0 or 5e0): the decoder "
+    "refuses any other number, though JSON Schema's 'integer' admits 5.0."
+)
 ISO_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _SCALARS: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
@@ -75,7 +79,9 @@ class SchemaBuilder:
         for field in fields:
             properties[field.name] = self.fragment(field.type)
         definition: dict[str, Any] = {"title": cls.__name__}
-        doc = inspect.getdoc(cls)
+        # The class's own docstring only: a base's would describe every subclass alike.
+        own = cls.__dict__.get("__doc__")
+        doc = inspect.cleandoc(own) if isinstance(own, str) else None
         if doc:
             definition["description"] = doc.split("\n\n")[0].replace("\n", " ")
         definition |= {
@@ -91,6 +97,7 @@ class SchemaBuilder:
         return {
             "$schema": DIALECT,
             "title": title,
+            "$comment": INTEGER_COMMENT,
             **root,
             "$defs": dict(sorted(self.defs.items())),
         }

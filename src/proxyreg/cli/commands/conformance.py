@@ -27,7 +27,19 @@ def _configure(command: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the scenario folder (default: ./conformance, else the scenarios shipped)",
     )
-    write = actions.add_parser("export", help="write the shipped scenarios into DIR")
+    check.add_argument(
+        "--trace",
+        type=pathlib.Path,
+        default=None,
+        metavar="TRACES",
+        help="hold another implementation's trace files (one <scenario>.json each, "
+        "docs/schema/trace.schema.json) to the scenarios instead of replaying them",
+    )
+    write = actions.add_parser(
+        "export",
+        help="write the port kit into DIR: scenarios, messages.json, gateway.json, schema/, "
+        "manifest.json",
+    )
     write.add_argument("directory", type=pathlib.Path, metavar="DIR")
 
 
@@ -36,7 +48,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.action == "export":
         return export_command(args.directory)
-    return verify_command(args.directory)
+    return verify_command(args.directory, args.trace)
 
 
 async def _conformance(invocation: Invocation) -> int:

@@ -59,30 +59,41 @@ class BulkFilterChanged(BulkEvent):
 
 @attrs.frozen
 class BulkActivityKindChanged(BulkEvent, DraftFieldChanged):
+    """The kind was chosen (None clears it); it decides if a participant count is needed,
+    on the shared bulk form."""
+
     kind: str | None
     field: ClassVar[str] = "kind"
 
 
 @attrs.frozen
 class BulkActivityDateChanged(BulkEvent, DraftFieldChanged):
+    """The date of the activity was set (None clears it) on the shared bulk form."""
+
     date: dt.date | None
     field: ClassVar[str] = "date"
 
 
 @attrs.frozen
 class BulkDurationChanged(BulkEvent, DraftFieldChanged):
+    """The duration in minutes was set (None clears it) on the shared bulk form."""
+
     minutes: int | None
     field: ClassVar[str] = "minutes"
 
 
 @attrs.frozen
 class BulkNotesChanged(BulkEvent, DraftFieldChanged):
+    """The notes were edited on the shared bulk form."""
+
     notes: str
     field: ClassVar[str] = "notes"
 
 
 @attrs.frozen
 class BulkParticipantsChanged(BulkEvent, DraftFieldChanged):
+    """The participant count was set (None clears it) on the shared bulk form."""
+
     participants: int | None
     field: ClassVar[str] = "participants"
 

@@ -35,30 +35,41 @@ class SingleMentorPicked(SingleEvent):
 
 @attrs.frozen
 class SingleActivityKindChanged(SingleEvent, DraftFieldChanged):
+    """The kind was chosen (None clears it); it decides if a participant count is needed,
+    on the single form."""
+
     kind: str | None
     field: ClassVar[str] = "kind"
 
 
 @attrs.frozen
 class SingleActivityDateChanged(SingleEvent, DraftFieldChanged):
+    """The date of the activity was set (None clears it) on the single form."""
+
     date: dt.date | None
     field: ClassVar[str] = "date"
 
 
 @attrs.frozen
 class SingleDurationChanged(SingleEvent, DraftFieldChanged):
+    """The duration in minutes was set (None clears it) on the single form."""
+
     minutes: int | None
     field: ClassVar[str] = "minutes"
 
 
 @attrs.frozen
 class SingleNotesChanged(SingleEvent, DraftFieldChanged):
+    """The notes were edited on the single form."""
+
     notes: str
     field: ClassVar[str] = "notes"
 
 
 @attrs.frozen
 class SingleParticipantsChanged(SingleEvent, DraftFieldChanged):
+    """The participant count was set (None clears it) on the single form."""
+
     participants: int | None
     field: ClassVar[str] = "participants"
 

@@ -9,6 +9,7 @@ from proxyreg.domain import (
     NO_ERRORS,
     FieldError,
     ValidationErrors,
+    field_error,
     mentor_error,
     validate_draft,
 )
@@ -70,7 +71,7 @@ def _edit(state: SingleProxyState, event: DraftFieldChanged, ctx: FlowContext) -
 
 def _form_errors(state: SingleProxyState, ctx: FlowContext) -> ValidationErrors:
     if state.mentor_id is None:
-        mentor: FieldError | None = FieldError("mentor", "required", "Choose a mentor.")
+        mentor: FieldError | None = field_error("mentor", "required")
     else:
         mentor = mentor_error(state.mentor_id, ctx.roster)
     draft = validate_draft(state.draft, ctx.rules, ctx.today)
