@@ -328,7 +328,7 @@ def test_emitter_is_done_after_handler() -> None:
 
 
 def test_equal_emit_in_handler_makes_no_transition() -> None:
-    """A handler emitting the current state triggers no on_transition."""
+    """After a first emit, a handler emitting the current state triggers no on_transition."""
     transitions: list[object] = []
 
     class Recorder(BlocObserver):
@@ -400,8 +400,8 @@ def test_settled_waits_for_events_added_by_handlers() -> None:
     assert expected == actual
 
 
-def test_close_cancels_running_handler_and_silences_its_emitter() -> None:
-    """close cancels an in-flight handler; its emitter is done and ignores emits."""
+def test_cancelled_close_cancels_running_handler_and_silences_its_emitter() -> None:
+    """Cancelling close's awaitable cancels an in-flight handler; its emitter goes quiet."""
     outcome: list[object] = []
 
     async def stubborn(_: Increment, emit: Emitter[int]) -> None:
@@ -411,53 +411,56 @@ def test_close_cancels_running_handler_and_silences_its_emitter() -> None:
             outcome.append(emit.is_done)
             emit(42)
 
-    async def scenario() -> tuple[list[object], int, bool]:
+    async def scenario() -> tuple[list[object], int, bool, bool]:
         bloc: Bloc[Increment, int] = Bloc(0)
         bloc.on(Increment, stubborn)
         future = bloc.add(Increment())
         await asyncio.sleep(0)
-        await bloc.close()
-        return outcome, bloc.state, future.done()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(bloc.close(), 0.01)
+        return outcome, bloc.state, future.done(), bloc.is_closed
 
-    expected = ([True], 0, True)
+    expected = ([True], 0, True, True)
     actual = run(scenario)
     assert expected == actual
 
 
-def test_close_discards_events_not_started() -> None:
-    """Events added but not started when close begins never run; their futures complete."""
+def test_close_handles_events_not_started() -> None:
+    """Events added but not started when close is called still run to completion."""
     calls: list[Event] = []
 
-    async def scenario() -> tuple[list[Event], bool]:
+    async def scenario() -> tuple[int, list[Event], bool]:
         bloc: Bloc[Increment, int] = Bloc(0)
-        bloc.on(Increment, lambda event, emit: calls.append(event))
-        future = bloc.add(Increment())
+        bloc.on(Increment, lambda event, emit: (calls.append(event), emit(len(calls)))[0])
+        event = Increment()
+        future = bloc.add(event)
         await bloc.close()
-        return calls, future.done()
+        return bloc.state, calls, future.done()
 
-    expected: tuple[list[Event], bool] = ([], True)
     actual = run(scenario)
-    assert expected == actual
+    assert 1 == actual[0]
+    assert actual[2]
 
 
-def test_close_discards_events_parked_by_sequential() -> None:
-    """close ends events queued behind a running sequential handler without running them."""
+def test_close_drains_events_parked_by_sequential() -> None:
+    """close lets a sequential registration handle its whole queue, in order."""
     started: list[int] = []
 
     async def handler(event: Increment, emit: Emitter[int]) -> None:
         started.append(len(started))
-        await asyncio.Event().wait()
+        await asyncio.sleep(0)
+        emit(len(started))
 
-    async def scenario() -> tuple[list[int], bool]:
+    async def scenario() -> tuple[list[int], int, bool]:
         bloc: Bloc[Increment, int] = Bloc(0)
         bloc.on(Increment, handler, transformer=sequential())
         bloc.add(Increment())
         queued = bloc.add(Increment())
         await asyncio.sleep(0)
         await bloc.close()
-        return started, queued.done()
+        return started, bloc.state, queued.done()
 
-    expected = ([0], True)
+    expected = ([0, 1], 2, True)
     actual = run(scenario)
     assert expected == actual
 
