@@ -14,6 +14,7 @@ from ._bus import EventBus, Subscription
 from ._emitter import EmitAfterDoneError, Emitter
 from ._observer import BlocObserver, MultiBlocObserver
 from ._records import Change, Transition
+from ._timing import debounce, throttle
 from ._transformers import (
     EventMapper,
     EventTransformer,
@@ -41,7 +42,9 @@ __all__ = [
     "Transition",
     "UnhandledEventError",
     "concurrent",
+    "debounce",
     "droppable",
     "restartable",
     "sequential",
+    "throttle",
 ]
