@@ -177,6 +177,10 @@ async def _flatten(
                 task = loop.create_task(forward(mapper(event)))
                 live.add(task)
                 task.add_done_callback(live.discard)
+                if mode == _SWITCH:
+                    # Let the handler start before the next event may cancel it: Dart's
+                    # mapper starts the handler synchronously, so a burst starts each one.
+                    await asyncio.sleep(0)
             while live:
                 await asyncio.wait(tuple(live))
         finally:
