@@ -49,7 +49,7 @@ class _Join:
 
 
 class _Registration(Generic[S]):
-    """One ``on`` call. Native (``policy``, or neither: concurrent) or streamed (``transformer``)."""
+    """One ``on`` call: native (a ``policy``, or none for concurrent) or streamed."""
 
     __slots__ = ("event_type", "feed", "handler", "is_async", "policy", "transformer")
 
@@ -445,7 +445,9 @@ class Bloc(BlocBase[S], Generic[E, S]):
             # No Task for a synchronous handler: one loop callback keeps add order too.
             loop.call_soon(run.start)
 
-    async def _run_inline(self, registration: _Registration[S], event: E, sink: Sink | None) -> None:
+    async def _run_inline(
+        self, registration: _Registration[S], event: E, sink: Sink | None
+    ) -> None:
         """A stream-path run, in the task that iterates its mapped stream."""
         emitter: _Emitter[E, S] = _Emitter(self, event)
         error: BaseException | None = None

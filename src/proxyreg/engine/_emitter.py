@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterable, AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from ._bloc import Bloc
@@ -132,10 +133,9 @@ class _Emitter(Generic[E, S]):
                 step.cancel()
             aclose = getattr(iterator, "aclose", None)
             if aclose is not None:
-                try:
+                # The subscription is over; a failing clean-up cannot undo that.
+                with contextlib.suppress(Exception):
                     await aclose()
-                except Exception:
-                    pass  # the subscription is over; a failing clean-up cannot undo that
 
     async def for_each(
         self,
@@ -155,5 +155,3 @@ class _Emitter(Generic[E, S]):
                 self(recover(exc))
 
         await self.on_each(stream, data, on_error=error)
-
-

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._bloc import Bloc
     from ._base import BlocBase
+    from ._bloc import Bloc
     from ._records import Change, Transition
 
 

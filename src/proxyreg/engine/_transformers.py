@@ -141,7 +141,9 @@ class _Restartable(_Policy):
             self._active = None
 
 
-async def _sequential(events: AsyncIterator[Any], mapper: EventMapper[Any]) -> AsyncIterator[object]:
+async def _sequential(
+    events: AsyncIterator[Any], mapper: EventMapper[Any]
+) -> AsyncIterator[object]:
     async for event in events:
         async for item in mapper(event):
             yield item
@@ -197,7 +199,9 @@ async def _flatten(
             task.cancel()
 
 
-async def _concurrent(events: AsyncIterator[Any], mapper: EventMapper[Any]) -> AsyncIterator[object]:
+async def _concurrent(
+    events: AsyncIterator[Any], mapper: EventMapper[Any]
+) -> AsyncIterator[object]:
     async for item in _flatten(events, mapper, _MERGE):
         yield item
 
@@ -229,7 +233,9 @@ class _Builtin:
         self._policy = policy
         self._stream = stream
 
-    def __call__(self, events: AsyncIterator[Any], mapper: EventMapper[Any]) -> AsyncIterator[object]:
+    def __call__(
+        self, events: AsyncIterator[Any], mapper: EventMapper[Any]
+    ) -> AsyncIterator[object]:
         return self._stream(events, mapper)
 
     def _bind(self) -> _Policy | None:
