@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -84,7 +85,8 @@ class _Registration(Generic[S]):
 #   _RUNNING  its handler is executing or being awaited;
 #   _FINISHED _finish ran: exactly once per run, which is what completes add()'s future,
 #             ends the policy's hold and decrements the bloc's pending count.
-# A synchronous handler runs inside one loop callback (no Task): start -> begin -> call.
+# A synchronous handler runs inside one loop callback (no Task): start -> begin -> call;
+# without a policy (concurrent) that callback is shared by a batch (Bloc._run_batch).
 # An asynchronous one runs in a Task: main -> begin (maybe parked) -> call -> await.
 # A synchronous handler that returns an awaitable moves to a Task for the awaiting.
 _QUEUED, _PARKED, _RUNNING, _FINISHED = range(4)
@@ -157,6 +159,8 @@ class _Run(_Emitter[E, S]):
         self._started = True
         try:
             result = self._registration.handler(self.event, self)
+        except GeneratorExit:
+            raise  # the coroutine is being closed (its task was destroyed): no bookkeeping
         except BaseException as exc:
             self._finish(exc)
             if _fatal(exc):
@@ -195,6 +199,8 @@ class _Run(_Emitter[E, S]):
         self._started = True
         try:
             result = self._registration.handler(self.event, self)
+        except GeneratorExit:
+            raise  # the coroutine is being closed (its task was destroyed): no bookkeeping
         except BaseException as exc:
             self._finish(exc)
             if _fatal(exc):
@@ -216,6 +222,8 @@ class _Run(_Emitter[E, S]):
             self._done = self._cancelled = True
             self._finish(exc)
             return
+        except GeneratorExit:
+            raise  # the coroutine is being closed (its task was destroyed): no bookkeeping
         except BaseException as exc:
             self._finish(exc)
             if _fatal(exc):
@@ -269,6 +277,11 @@ class Bloc(BlocBase[S], Generic[E, S]):
         self._consumers: set[asyncio.Task[None]] = set()  # stream-path transformer tasks
         self._subscribed: set[_Emitter[E, S]] = set()  # runs inside on_each/for_each
         self._idle_waiters: list[asyncio.Future[None]] = []
+        # Synchronous concurrent runs waiting for their loop turn, run by one callback: a
+        # backlog of N results holds N small tuples, not N runs and N loop handles (fewer
+        # live objects for the collector to walk). Any other dispatch seals the batch, so
+        # runs still start in add order across registrations.
+        self._batch: deque[tuple[_Registration[S], E, Sink]] | None = None
         self._transition_hooked = type(self).on_transition is not Bloc.on_transition
         super().__init__(initial_state, observer=observer)
 
@@ -383,7 +396,13 @@ class Bloc(BlocBase[S], Generic[E, S]):
         if not self._pending:
             self._end()
             return FINISHED
-        return asyncio.get_running_loop().create_task(self._drain())
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # Called outside the loop (``loop.run_until_complete(bloc.close())``): the
+            # caller runs the drain itself.
+            return self._drain()
+        return loop.create_task(self._drain())
 
     async def _drain(self) -> None:
         try:
@@ -421,6 +440,7 @@ class Bloc(BlocBase[S], Generic[E, S]):
         loop: asyncio.AbstractEventLoop,
     ) -> None:
         if registration.transformer is not None:
+            self._batch = None
             feed = registration.feed
             if feed is None:
                 feed = registration.feed = _Feed()
@@ -431,6 +451,15 @@ class Bloc(BlocBase[S], Generic[E, S]):
             feed.put(event, sink)
             return
         policy = registration.policy
+        if policy is None and not registration.is_async:
+            batch = self._batch
+            if batch is None:
+                batch = self._batch = deque()
+                loop.call_soon(self._run_batch, batch)
+            batch.append((registration, event, sink))
+            self._pending += 1
+            return
+        self._batch = None
         if policy is not None and not policy.admit():
             if not sink.done():
                 sink.set_result(None)
@@ -444,6 +473,18 @@ class Bloc(BlocBase[S], Generic[E, S]):
         else:
             # No Task for a synchronous handler: one loop callback keeps add order too.
             loop.call_soon(run.start)
+
+    def _run_batch(self, batch: deque[tuple[_Registration[S], E, Sink]]) -> None:
+        """The loop turn of a batch of synchronous concurrent runs, in add order."""
+        if self._batch is batch:
+            self._batch = None  # events added from these handlers start in a later turn
+        try:
+            while batch:
+                registration, event, sink = batch.popleft()
+                _Run(self, registration, event, sink)._call()
+        finally:
+            if batch:  # a fatal error stopped the batch: the rest keep their turn
+                asyncio.get_running_loop().call_soon(self._run_batch, batch)
 
     async def _run_inline(
         self, registration: _Registration[S], event: E, sink: Sink | None
@@ -459,18 +500,27 @@ class Bloc(BlocBase[S], Generic[E, S]):
             emitter._cancelled = True
             error = exc
             raise
+        except GeneratorExit:
+            emitter._done = True
+            raise  # the coroutine is being closed (its task was destroyed): no bookkeeping
         except BaseException as exc:
             error = exc
             if _fatal(exc):
                 raise
         finally:
-            emitter._done = True
-            try:
-                self._handled(event, error)
-            finally:
-                if sink is not None and not sink.done():
-                    sink.set_result(None)
-                self._settle_one()
+            if not emitter._done:
+                self._end_inline(emitter, event, error, sink)
+
+    def _end_inline(
+        self, emitter: _Emitter[E, S], event: E, error: BaseException | None, sink: Sink | None
+    ) -> None:
+        emitter._done = True
+        try:
+            self._handled(event, error)
+        finally:
+            if sink is not None and not sink.done():
+                sink.set_result(None)
+            self._settle_one()
 
     def _resolve_dropped(self, event: E, sink: Sink | None) -> None:
         if sink is not None and not sink.done():
