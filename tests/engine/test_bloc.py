@@ -509,3 +509,24 @@ def test_add_needs_a_running_loop() -> None:
     """add outside a running event loop raises RuntimeError."""
     with pytest.raises(RuntimeError):
         Counter().add(Increment())
+
+
+def test_sync_and_async_handlers_start_in_add_order() -> None:
+    """Synchronous and asynchronous registrations interleaved still start in add order."""
+    started: list[str] = []
+
+    async def slow(event: Decrement, emit: Emitter[int]) -> None:
+        started.append("async")
+
+    async def scenario() -> list[str]:
+        bloc: Bloc[Event, int] = Bloc(0)
+        bloc.on(Increment, lambda event, emit: started.append("sync"))
+        bloc.on(Decrement, slow)
+        for event in (Increment(), Decrement(), Increment(), Increment(), Decrement()):
+            bloc.add(event)
+        await bloc.settled()
+        return started
+
+    expected = ["sync", "async", "sync", "sync", "async"]
+    actual = run(scenario)
+    assert expected == actual

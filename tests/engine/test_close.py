@@ -253,3 +253,25 @@ def test_cancelling_close_cancels_a_handler_that_never_ends() -> None:
     expected = (True, ["done load CancelledError", "close"])
     actual = run(scenario)
     assert expected == actual
+
+
+def test_close_can_be_run_by_run_until_complete() -> None:
+    """loop.run_until_complete(bloc.close()) from outside the loop drains and ends the bloc."""
+    loop = asyncio.new_event_loop()
+    try:
+        bloc = loop.run_until_complete(_started_bloc())
+        states: list[str] = []
+        bloc.listen(states.append)
+        loop.run_until_complete(bloc.close())  # type: ignore[arg-type]
+    finally:
+        loop.close()
+    expected = (True, ["done load"])
+    actual = (bloc.is_closed, states)
+    assert expected == actual
+
+
+async def _started_bloc() -> AsyncBloc:
+    bloc = AsyncBloc(turns=3)
+    bloc.add(Load())
+    await asyncio.sleep(0)
+    return bloc
