@@ -278,10 +278,11 @@ class Bloc(BlocBase[S], Generic[E, S]):
         self._subscribed: set[_Emitter[E, S]] = set()  # runs inside on_each/for_each
         self._idle_waiters: list[asyncio.Future[None]] = []
         # Synchronous concurrent runs waiting for their loop turn, run by one callback: a
-        # backlog of N results holds N small tuples, not N runs and N loop handles (fewer
+        # backlog of N results holds 3N deque slots, not N runs and N loop handles (fewer
         # live objects for the collector to walk). Any other dispatch seals the batch, so
         # runs still start in add order across registrations.
-        self._batch: deque[tuple[_Registration[S], E, Sink]] | None = None
+        # Flat (registration, event, sink, registration, ...): no tuple per run either.
+        self._batch: deque[Any] | None = None
         self._transition_hooked = type(self).on_transition is not Bloc.on_transition
         super().__init__(initial_state, observer=observer)
 
@@ -456,7 +457,9 @@ class Bloc(BlocBase[S], Generic[E, S]):
             if batch is None:
                 batch = self._batch = deque()
                 loop.call_soon(self._run_batch, batch)
-            batch.append((registration, event, sink))
+            batch.append(registration)
+            batch.append(event)
+            batch.append(sink)
             self._pending += 1
             return
         self._batch = None
@@ -474,13 +477,14 @@ class Bloc(BlocBase[S], Generic[E, S]):
             # No Task for a synchronous handler: one loop callback keeps add order too.
             loop.call_soon(run.start)
 
-    def _run_batch(self, batch: deque[tuple[_Registration[S], E, Sink]]) -> None:
+    def _run_batch(self, batch: deque[Any]) -> None:
         """The loop turn of a batch of synchronous concurrent runs, in add order."""
         if self._batch is batch:
             self._batch = None  # events added from these handlers start in a later turn
         try:
             while batch:
-                registration, event, sink = batch.popleft()
+                pop = batch.popleft
+                registration, event, sink = pop(), pop(), pop()
                 _Run(self, registration, event, sink)._call()
         finally:
             if batch:  # a fatal error stopped the batch: the rest keep their turn
