@@ -75,20 +75,28 @@ class _Registration(Generic[S]):
         )
 
 
-# The native scheduler. A run is one (event, registration) pair of a built-in transformer.
-# Its phase says who moves it next:
-#   _QUEUED   a loop turn is pending (a call_soon callback or a task's next step) and that
-#             turn reads the cancel flag itself; so cancel() only flags a queued run
-#             (cancelling a task before its first step would skip the bookkeeping below);
-#   _PARKED   its policy holds it (sequential) and will call resume(), or an aborted close
-#             will cancel it;
+# The native scheduler: one path per transformer. A run is one (event, registration) pair.
+#
+#   concurrent, sync handler   add -> batch (one call_soon per batch) -> _call -> _finish
+#   concurrent, async handler  add -> Task(main) -> call -> _await -> _finish
+#   sequential                 as above, but begin() may park the run; the policy's
+#                              resume() continues it (a callback, or wakes its task)
+#   droppable                  admit() at add may refuse it (dropped: no run at all)
+#   restartable                begin() cancels the run begun before
+#   any other transformer      the stream path (_feed.consume), one task per registration
+#
+# A sync handler that returns an awaitable moves to a Task for the awaiting (_await).
+# Invariants: every run reaches _finish exactly once, which completes add()'s future, ends
+# the policy's hold and decrements Bloc._pending; runs begin in add order; a cancelled
+# run's emitter is quiet from the moment it is cancelled. The phase says who moves a run
+# next:
+#   _QUEUED   a loop turn is pending (a callback or a task's next step) and that turn reads
+#             the cancel flag itself, so cancel() only flags a queued run (cancelling a
+#             task before its first step would skip the bookkeeping in its body);
+#   _PARKED   its policy holds it (sequential) and will resume() it, or a cancelled close
+#             cancels it;
 #   _RUNNING  its handler is executing or being awaited;
-#   _FINISHED _finish ran: exactly once per run, which is what completes add()'s future,
-#             ends the policy's hold and decrements the bloc's pending count.
-# A synchronous handler runs inside one loop callback (no Task): start -> begin -> call;
-# without a policy (concurrent) that callback is shared by a batch (Bloc._run_batch).
-# An asynchronous one runs in a Task: main -> begin (maybe parked) -> call -> await.
-# A synchronous handler that returns an awaitable moves to a Task for the awaiting.
+#   _FINISHED _finish ran.
 _QUEUED, _PARKED, _RUNNING, _FINISHED = range(4)
 
 
