@@ -37,7 +37,9 @@ def debounce(seconds: float, then: EventTransformer[Any] | None = None) -> Event
     Each event replaced by a newer one within ``seconds`` is dropped (``on_dropped``, and its
     ``add`` future completes when the newer one's handler starts). At ``close`` the last
     event waiting is handled at once. ``then`` (default ``restartable()``) runs the events
-    that pass.
+    that pass. It waits on ``events`` with a timeout, so ``events`` must survive a
+    cancelled wait: the bloc's own events iterator does; an async generator does not, so
+    put ``debounce`` first when composing.
     """
     chain = restartable() if then is None else then
 
