@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import attrs
+import pytest
 from _dart import Log, catch_uncaught, run
 
-from proxyreg.engine import Bloc, BlocBase, Emitter, MultiBlocObserver, Transition
+from proxyreg.engine import Bloc, BlocBase, Cubit, Emitter, MultiBlocObserver, Transition
 
 
 @attrs.frozen
@@ -254,4 +255,39 @@ def test_multi_bloc_observer_calls_each_in_order_even_past_a_failure() -> None:
     ]
     expected = (calls, calls, ["first observer"])
     actual = run(scenario)
+    assert expected == actual
+
+
+def test_a_listener_error_is_reported_and_reaches_the_loop() -> None:
+    """A raising listener: on_error and the observer hear it, then the loop's handler."""
+
+    def broken(state: int) -> None:
+        raise Boom("listener failed")
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        caught = catch_uncaught()
+        log = Log()
+        bloc: Bloc[Increment, int] = Bloc(0, observer=log)
+        bloc.on(Increment, lambda e, emit: emit(1))
+        bloc.listen(broken)
+        await bloc.add(Increment())
+        return [c for c in log.calls if c.startswith("error")], [str(e) for e in caught]
+
+    expected = (["error Boom"], ["listener failed"])
+    actual = run(scenario)
+    assert expected == actual
+
+
+def test_outside_a_loop_an_uncaught_error_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """A cubit used without a running loop logs a listener's error on proxyreg.engine."""
+
+    def broken(state: int) -> None:
+        raise Boom("listener failed")
+
+    cubit: Cubit[int] = Cubit(0)
+    cubit.listen(broken)
+    with caplog.at_level("ERROR", logger="proxyreg.engine"):
+        cubit.emit(1)
+    expected = [("proxyreg.engine", "listener failed")]
+    actual = [(r.name, str(r.exc_info[1])) for r in caplog.records if r.exc_info]
     assert expected == actual
