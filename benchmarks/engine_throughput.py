@@ -267,7 +267,11 @@ HISTORY = (
     "fields up again on each of the two or three copies an event makes. The state "
     "records now compare each field by identity first and evolve through code compiled "
     "once per class (`proxyreg.frozen`, property-tested against attrs' own answers), and "
-    "a Submit waits for its latest answer instead of a done callback on every bus event."
+    "a Submit waits for its latest answer instead of a done callback on every bus event. "
+    "On 2026-12-01 (issue 15) the engine took on Dart's close, error and first-emit rules "
+    "and the stream path for user transformers; the built-in transformers keep their "
+    "native scheduler, and synchronous concurrent handlers now share one loop callback "
+    "per batch instead of one loop handle and run object each."
 )
 
 

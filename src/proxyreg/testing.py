@@ -38,6 +38,9 @@ def bloc_test(
     * errors reported to ``on_error``: with ``errors=None`` there must be none; otherwise
       exactly ``len(errors)``, the i-th matching ``errors[i]`` (a type, by ``isinstance``, or
       a predicate);
+    * errors that reached the loop's exception handler (where the engine re-raises a
+      handler's error, as Dart's ``blocTest`` catches its zone's uncaught errors): each must
+      be one of the reported errors; any other (a raising hook, say) fails the test;
     * ``expect`` (a sequence, or a callable returning one): must equal the recorded states;
     * ``verify(bloc)``, awaited if it returns an awaitable.
 
@@ -75,6 +78,13 @@ async def _scenario(
         bloc._seed(seed())
     states: list[Any] = []
     reported: list[BaseException] = []
+    uncaught: list[BaseException] = []
+
+    def catch(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        uncaught.append(error if error is not None else RuntimeError(context["message"]))
+
+    asyncio.get_running_loop().set_exception_handler(catch)
     bloc.listen(states.append)
     bloc._tap_errors(reported.append)
     try:
@@ -89,6 +99,11 @@ async def _scenario(
     finally:
         await bloc.close()
     _check_errors(reported, errors)
+    stray = [e for e in uncaught if not any(e is r for r in reported)]
+    if stray:
+        raise AssertionError(
+            f"{len(stray)} uncaught error(s) the bloc did not report: {stray!r}"
+        ) from stray[0]
     if expect is not None:
         expected = list(expect() if callable(expect) else expect)
         actual = states[skip:]

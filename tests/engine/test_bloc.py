@@ -328,7 +328,7 @@ def test_emitter_is_done_after_handler() -> None:
 
 
 def test_equal_emit_in_handler_makes_no_transition() -> None:
-    """A handler emitting the current state triggers no on_transition."""
+    """After a first emit, a handler emitting the current state triggers no on_transition."""
     transitions: list[object] = []
 
     class Recorder(BlocObserver):
@@ -338,6 +338,8 @@ def test_equal_emit_in_handler_makes_no_transition() -> None:
     async def scenario() -> None:
         bloc: Bloc[Increment, int] = Bloc(0, observer=Recorder())
         bloc.on(Increment, lambda _, emit: emit(0))
+        await bloc.add(Increment())
+        transitions.clear()  # the first emit is delivered even if equal (Dart's rule)
         await bloc.add(Increment())
 
     run(scenario)
@@ -400,8 +402,8 @@ def test_settled_waits_for_events_added_by_handlers() -> None:
     assert expected == actual
 
 
-def test_close_cancels_running_handler_and_silences_its_emitter() -> None:
-    """close cancels an in-flight handler; its emitter is done and ignores emits."""
+def test_cancelled_close_cancels_running_handler_and_silences_its_emitter() -> None:
+    """Cancelling close's awaitable cancels an in-flight handler; its emitter goes quiet."""
     outcome: list[object] = []
 
     async def stubborn(_: Increment, emit: Emitter[int]) -> None:
@@ -411,53 +413,54 @@ def test_close_cancels_running_handler_and_silences_its_emitter() -> None:
             outcome.append(emit.is_done)
             emit(42)
 
-    async def scenario() -> tuple[list[object], int, bool]:
+    async def scenario() -> tuple[list[object], int, bool, bool]:
         bloc: Bloc[Increment, int] = Bloc(0)
         bloc.on(Increment, stubborn)
         future = bloc.add(Increment())
         await asyncio.sleep(0)
-        await bloc.close()
-        return outcome, bloc.state, future.done()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(bloc.close(), 0.01)
+        return outcome, bloc.state, future.done(), bloc.is_closed
 
-    expected = ([True], 0, True)
+    expected = ([True], 0, True, True)
     actual = run(scenario)
     assert expected == actual
 
 
-def test_close_discards_events_not_started() -> None:
-    """Events added but not started when close begins never run; their futures complete."""
-    calls: list[Event] = []
+def test_close_handles_events_not_started() -> None:
+    """Events added but not started when close is called still run to completion."""
 
-    async def scenario() -> tuple[list[Event], bool]:
+    async def scenario() -> tuple[int, bool]:
         bloc: Bloc[Increment, int] = Bloc(0)
-        bloc.on(Increment, lambda event, emit: calls.append(event))
+        bloc.on(Increment, lambda event, emit: emit(bloc.state + 1))
         future = bloc.add(Increment())
         await bloc.close()
-        return calls, future.done()
+        return bloc.state, future.done()
 
-    expected: tuple[list[Event], bool] = ([], True)
+    expected = (1, True)
     actual = run(scenario)
     assert expected == actual
 
 
-def test_close_discards_events_parked_by_sequential() -> None:
-    """close ends events queued behind a running sequential handler without running them."""
+def test_close_drains_events_parked_by_sequential() -> None:
+    """close lets a sequential registration handle its whole queue, in order."""
     started: list[int] = []
 
     async def handler(event: Increment, emit: Emitter[int]) -> None:
         started.append(len(started))
-        await asyncio.Event().wait()
+        await asyncio.sleep(0)
+        emit(len(started))
 
-    async def scenario() -> tuple[list[int], bool]:
+    async def scenario() -> tuple[list[int], int, bool]:
         bloc: Bloc[Increment, int] = Bloc(0)
         bloc.on(Increment, handler, transformer=sequential())
         bloc.add(Increment())
         queued = bloc.add(Increment())
         await asyncio.sleep(0)
         await bloc.close()
-        return started, queued.done()
+        return started, bloc.state, queued.done()
 
-    expected = ([0], True)
+    expected = ([0, 1], 2, True)
     actual = run(scenario)
     assert expected == actual
 
@@ -506,3 +509,24 @@ def test_add_needs_a_running_loop() -> None:
     """add outside a running event loop raises RuntimeError."""
     with pytest.raises(RuntimeError):
         Counter().add(Increment())
+
+
+def test_sync_and_async_handlers_start_in_add_order() -> None:
+    """Synchronous and asynchronous registrations interleaved still start in add order."""
+    started: list[str] = []
+
+    async def slow(event: Decrement, emit: Emitter[int]) -> None:
+        started.append("async")
+
+    async def scenario() -> list[str]:
+        bloc: Bloc[Event, int] = Bloc(0)
+        bloc.on(Increment, lambda event, emit: started.append("sync"))
+        bloc.on(Decrement, slow)
+        for event in (Increment(), Decrement(), Increment(), Increment(), Decrement()):
+            bloc.add(event)
+        await bloc.settled()
+        return started
+
+    expected = ["sync", "async", "sync", "sync", "async"]
+    actual = run(scenario)
+    assert expected == actual

@@ -159,3 +159,19 @@ def test_failing_verify_fails_the_test() -> None:
 
     with pytest.raises(AssertionError):
         bloc_test(build=Counter, act=add_twice, verify=verify)
+
+
+def test_an_uncaught_error_the_bloc_did_not_report_fails() -> None:
+    """A hook that raises (sent to the loop's handler, not on_error) fails bloc_test."""
+
+    class LoudDone(Counter):
+        def on_done(self, event: object, error: BaseException | None) -> None:
+            raise RuntimeError("on_done failed")
+
+    with pytest.raises(AssertionError, match="did not report"):
+        bloc_test(build=LoudDone, act=lambda b: b.add(Increment()), expect=[1])
+
+
+def test_a_reported_handler_error_is_not_counted_twice() -> None:
+    """A handler error reaches on_error and the loop's handler; bloc_test counts it once."""
+    bloc_test(build=Counter, act=lambda b: b.add(Fail()), errors=[Boom], expect=[])

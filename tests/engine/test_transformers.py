@@ -58,7 +58,7 @@ async def spin(turns: int = 5) -> None:
 
 
 def make(
-    transformer: EventTransformer, observer: BlocObserver | None = None
+    transformer: EventTransformer[Job], observer: BlocObserver | None = None
 ) -> tuple[Bloc[Job, str], Tracker]:
     tracker = Tracker()
     bloc: Bloc[Job, str] = Bloc("", observer=observer)
@@ -329,8 +329,8 @@ def test_sequential_waits_for_sync_callable_returning_awaitable() -> None:
     assert expected == actual
 
 
-def test_close_ends_parked_sync_run_without_starting_it() -> None:
-    """close discards a plain-callable run parked behind a running one; its future completes."""
+def test_cancelled_close_ends_parked_sync_run_without_starting_it() -> None:
+    """A cancelled close ends a plain-callable run parked behind a running one, unstarted."""
     tracker = Tracker()
 
     async def scenario() -> tuple[list[str], bool]:
@@ -339,7 +339,10 @@ def test_close_ends_parked_sync_run_without_starting_it() -> None:
         bloc.add(Job("a"))
         parked = bloc.add(Job("b"))
         await spin()
-        await bloc.close()
+        closing = asyncio.ensure_future(bloc.close())
+        await spin()
+        closing.cancel()
+        await asyncio.gather(closing, return_exceptions=True)
         return tracker.log, parked.done()
 
     expected = (["start a"], True)

@@ -16,6 +16,7 @@ from proxyreg.flows import (
     INITIAL_SINGLE_STATE,
     ActiveFlow,
     BulkActivitySubmitted,
+    BulkFilterChanged,
     BulkFlowEntered,
     BulkMentorsSelected,
     BulkPhase,
@@ -207,6 +208,46 @@ def test_a_second_submit_while_sending_is_dropped_and_reported() -> None:
         return len(gateway.parked), [n.reason.code for n in notices]
 
     assert asyncio.run(scenario()) == (1, ["dropped"])
+
+
+def test_a_debounced_filter_applies_only_the_last_keystroke_of_a_burst() -> None:
+    """With filter_debounce, typing "m", "me", "men" filters once, by "men"; the rest superseded."""
+
+    async def scenario() -> tuple[list[str], list[str], str]:
+        bus = EventBus()
+        notices: list[EventIgnored] = []
+        bus.subscribe(EventIgnored, notices.append)
+        bloc = BulkProxyBloc(
+            context=CONTEXT, gateway=ParkedGateway(), bus=bus, filter_debounce=0.01
+        )
+        await bloc.add(BulkFlowEntered())
+        filters: list[str] = []
+        bloc.listen(lambda state: filters.append(state.filter_text))
+        typed = [bloc.add(BulkFilterChanged(text)) for text in ("m", "me")]
+        await bloc.add(BulkFilterChanged("men"))  # awaited: the filter is applied
+        applied = bloc.state.filter_text
+        await asyncio.gather(*typed)
+        await bloc.close()
+        return filters, [n.reason.code for n in notices], applied
+
+    assert asyncio.run(scenario()) == (["men"], ["superseded", "superseded"], "men")
+
+
+def test_without_filter_debounce_every_keystroke_is_applied() -> None:
+    """By default the filter is not debounced: each BulkFilterChanged is applied in turn."""
+
+    async def scenario() -> list[str]:
+        bloc = BulkProxyBloc(context=CONTEXT, gateway=ParkedGateway())
+        await bloc.add(BulkFlowEntered())
+        filters: list[str] = []
+        bloc.listen(lambda state: filters.append(state.filter_text))
+        for text in ("m", "me"):
+            bloc.add(BulkFilterChanged(text))
+        await bloc.settled()
+        await bloc.close()
+        return filters
+
+    assert asyncio.run(scenario()) == ["m", "me"]
 
 
 class BreaksAfterFirstAnswer(ParkedGateway):

@@ -1,279 +1,34 @@
-"""BlocBase, Cubit and Bloc: the state holders, their emit path, and the runs of handlers."""
+"""Bloc: events in, handler runs scheduled by their registration's transformer, states out."""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, Generic, TypeVar
 
-from ._bus import Subscription
+from ._base import FINISHED, BlocBase
+from ._emitter import Emitter, _Emitter
+from ._feed import Sink, _Feed, consume
 from ._observer import BlocObserver
-from ._records import Change, Transition
-from ._transformers import EventTransformer, _Policy
+from ._records import Transition
+from ._transformers import EventTransformer, _Builtin, _Policy, concurrent
 
 S = TypeVar("S")
 E = TypeVar("E")
 E2 = TypeVar("E2")
-S_contra = TypeVar("S_contra", contravariant=True)
 
-
-class BlocClosedError(RuntimeError):
-    """``add`` or ``emit`` was called after ``close``."""
+Handler = Callable[[E, Emitter[S]], Awaitable[None] | None]
 
 
 class UnhandledEventError(TypeError):
     """``add(event)`` found no registration whose event type ``event`` is an instance of."""
 
 
-class EmitAfterDoneError(RuntimeError):
-    """A handler's emitter was called after that handler had finished."""
-
-
-class Emitter(Protocol[S_contra]):
-    """What a handler receives to emit states; valid only while that handler runs."""
-
-    def __call__(self, state: S_contra) -> None: ...
-
-    @property
-    def is_done(self) -> bool: ...
-
-
-Handler = Callable[[E, Emitter[S]], Awaitable[None] | None]
-
-
-class _StateStream(Generic[S]):
-    """One ``stream()`` subscriber: an unbounded FIFO of states, ended by the bloc's close.
-
-    The bloc holds it weakly, so an iterator abandoned with ``break`` stops buffering as soon
-    as it is garbage; ``aclose`` stops it explicitly.
-    """
-
-    __slots__ = ("__weakref__", "_buffer", "_ended", "_waiter")
-
-    def __init__(self) -> None:
-        self._buffer: deque[S] = deque()
-        self._ended = False
-        self._waiter: asyncio.Future[None] | None = None
-
-    def __aiter__(self) -> _StateStream[S]:
-        return self
-
-    async def __anext__(self) -> S:
-        while not self._buffer:
-            if self._ended:
-                raise StopAsyncIteration
-            waiter = self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await waiter
-            finally:
-                self._waiter = None
-        return self._buffer.popleft()
-
-    async def aclose(self) -> None:
-        """Stop receiving states and drop the ones not read yet."""
-        self._buffer.clear()
-        self._end()
-
-    def _push(self, state: S) -> None:
-        if self._ended:
-            return
-        self._buffer.append(state)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    def _end(self) -> None:
-        self._ended = True
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-
-class BlocBase(Generic[S]):
-    """Holds a state and tells listeners, streams, hooks and the observer when it changes.
-
-    Single-threaded: use a bloc from one thread (and, for ``Bloc``, from its event loop).
-    """
-
-    def __init__(self, initial_state: S, *, observer: BlocObserver | None = None) -> None:
-        self._state = initial_state
-        self._observer = observer
-        # The Change record is built only when someone reads it: an overridden hook or
-        # the observer (the hot path of a bloc with neither allocates nothing for it).
-        self._change_hooked = type(self).on_change is not BlocBase.on_change
-        self._closed = False
-        self._close_done: asyncio.Future[None] | None = None
-        # Copy-on-write tuples: a delivery iterates a stable snapshot without copying.
-        self._listeners: tuple[tuple[Subscription, Callable[[S], object]], ...] = ()
-        self._error_taps: tuple[Callable[[BaseException], object], ...] = ()
-        self._streams: set[weakref.ref[_StateStream[S]]] = set()
-        self._delivering = False
-        self._backlog: deque[S] = deque()
-        if observer is not None:
-            observer.on_create(self)
-
-    @property
-    def state(self) -> S:
-        """The current state."""
-        return self._state
-
-    @property
-    def is_closed(self) -> bool:
-        """True from the moment ``close`` starts."""
-        return self._closed
-
-    def listen(self, listener: Callable[[S], object]) -> Subscription:
-        """Call ``listener(state)`` synchronously for each state emitted after this call.
-
-        Listeners run in subscription order. An ``Exception`` from one is reported through
-        ``on_error`` and the others are still called. A state emitted from inside a listener
-        is delivered to everyone after the current one, so all see states in emission order.
-        On a closed bloc the returned subscription is already cancelled.
-        """
-        subscription = Subscription(self._unlisten)
-        if self._closed:
-            subscription.cancel()
-        else:
-            self._listeners = (*self._listeners, (subscription, listener))
-        return subscription
-
-    def stream(self) -> AsyncIterator[S]:
-        """An independent subscriber of the states emitted after this call.
-
-        Never drops a state (the buffer is unbounded); ends, after the buffered states, when
-        the bloc closes. On a closed bloc it is empty.
-        """
-        stream: _StateStream[S] = _StateStream()
-        if self._closed:
-            stream._end()
-        else:
-            self._streams.add(weakref.ref(stream, self._streams.discard))
-        return stream
-
-    def on_change(self, change: Change[S]) -> None:
-        """Hook called for every new state before it is set; the observer is called after."""
-
-    def on_error(self, error: BaseException) -> None:
-        """Hook called for each reported error; the observer is called after."""
-
-    def add_error(self, error: BaseException) -> None:
-        """Report ``error`` through ``on_error`` and the observer, like Dart's ``addError``."""
-        self._report_error(error)
-
-    async def close(self) -> None:
-        """Stop the bloc; idempotent, and a second call waits for the first to finish.
-
-        From its start, ``is_closed`` is True and ``add``/``emit`` raise ``BlocClosedError``.
-        A ``Bloc`` then ends every handler run (see ``Bloc.close``). Then the observer's
-        ``on_close`` is called, listeners are cancelled and streams end.
-        """
-        if self._closed:
-            done = self._close_done
-            if done is not None and not done.done():
-                await asyncio.shield(done)
-            return
-        self._closed = True
-        done = self._close_done = asyncio.get_running_loop().create_future()
-        try:
-            await self._stop_handlers()
-        finally:
-            # Even if this close was cancelled midway, the bloc is closed: finish the job.
-            try:
-                if self._observer is not None:
-                    self._observer.on_close(self)
-            finally:
-                for subscription, _ in self._listeners:
-                    subscription.cancel()
-                for ref in tuple(self._streams):
-                    stream = ref()
-                    if stream is not None:
-                        stream._end()
-                self._streams.clear()
-                done.set_result(None)
-
-    def _seed(self, state: S) -> None:
-        """Set the state silently (no hooks, listeners or streams). For test set-up only."""
-        self._state = state
-
-    def _tap_errors(self, tap: Callable[[BaseException], object]) -> None:
-        """Also call ``tap(error)`` for each reported error (used by ``bloc_test``)."""
-        self._error_taps = (*self._error_taps, tap)
-
-    async def _stop_handlers(self) -> None:
-        return
-
-    def _emit(self, state: S) -> None:
-        if self._closed:
-            raise BlocClosedError(f"{type(self).__name__} cannot emit after close()")
-        current = self._state
-        # Identity first: a large state that is the very same object costs no __eq__.
-        if state is current or state == current:
-            return
-        self._commit(state)
-
-    def _commit(self, state: S) -> None:
-        observer = self._observer
-        if self._change_hooked or observer is not None:
-            change = Change(self._state, state)
-            self.on_change(change)
-            if observer is not None:
-                observer.on_change(self, change)
-        self._state = state
-        if self._delivering:
-            # Emitted from inside a listener: delivered once the current state reached all.
-            self._backlog.append(state)
-            return
-        self._delivering = True
-        try:
-            self._deliver(state)
-            backlog = self._backlog
-            while backlog:
-                self._deliver(backlog.popleft())
-        finally:
-            self._delivering = False
-
-    def _deliver(self, state: S) -> None:
-        for subscription, listener in self._listeners:
-            if subscription.is_active:
-                try:
-                    listener(state)
-                except Exception as exc:
-                    self._report_error(exc)
-        if self._streams:
-            for ref in tuple(self._streams):
-                stream = ref()
-                if stream is not None:
-                    stream._push(state)
-
-    def _report_error(self, error: BaseException) -> None:
-        self.on_error(error)
-        if self._observer is not None:
-            self._observer.on_error(self, error)
-        for tap in self._error_taps:
-            tap(error)
-
-    def _unlisten(self, subscription: Subscription) -> None:
-        self._listeners = tuple(e for e in self._listeners if e[0] is not subscription)
-
-
-class Cubit(BlocBase[S]):
-    """A BlocBase whose state is set directly with ``emit``."""
-
-    def emit(self, state: S) -> None:
-        """Set a new state; a state identical or equal to the current one is ignored.
-
-        Raises ``BlocClosedError`` after ``close``.
-        """
-        self._emit(state)
-
-
-class _Sink(Protocol):
-    def done(self) -> bool: ...
-
-    def set_result(self, result: None, /) -> None: ...
+def _fatal(error: BaseException) -> bool:
+    """Errors that must stop the program: re-raised once the run's bookkeeping is done."""
+    return isinstance(error, (KeyboardInterrupt, SystemExit))
 
 
 class _Join:
@@ -295,85 +50,86 @@ class _Join:
 
 
 class _Registration(Generic[S]):
-    __slots__ = ("event_type", "handler", "is_async", "policy")
+    """One ``on`` call: native (a ``policy``, or none for concurrent) or streamed."""
+
+    __slots__ = ("event_type", "feed", "handler", "is_async", "policy", "transformer")
 
     def __init__(
         self,
         event_type: type[Any],
         handler: Callable[[Any, Emitter[S]], Awaitable[None] | None],
-        policy: _Policy | None,
+        transformer: EventTransformer[Any],
     ) -> None:
         self.event_type = event_type
         self.handler = handler
-        self.policy = policy
+        self.policy: _Policy | None = None
+        self.transformer: EventTransformer[Any] | None = None
+        if isinstance(transformer, _Builtin):
+            self.policy = transformer._bind()
+        else:
+            self.transformer = transformer
+        self.feed: _Feed[Any] | None = None
         # The second test catches objects whose class defines ``async def __call__``.
         self.is_async = inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
             type(handler).__call__
         )
 
 
-# Where a run is. _QUEUED: a loop turn (callback or first task step) is pending and will
-# look at the cancel flag itself; cancelling a task before its first step would skip the
-# bookkeeping in its body, so such a run is only flagged.
+# The native scheduler: one path per transformer. A run is one (event, registration) pair.
+#
+#   concurrent, sync handler   add -> batch (one call_soon per batch) -> _call -> _finish
+#   concurrent, async handler  add -> Task(main) -> call -> _await -> _finish
+#   sequential                 as above, but begin() may park the run; the policy's
+#                              resume() continues it (a callback, or wakes its task)
+#   droppable                  admit() at add may refuse it (dropped: no run at all)
+#   restartable                begin() cancels the run begun before
+#   any other transformer      the stream path (_feed.consume), one task per registration
+#
+# A sync handler that returns an awaitable moves to a Task for the awaiting (_await).
+# Invariants: every run reaches _finish exactly once, which completes add()'s future, ends
+# the policy's hold and decrements Bloc._pending; runs begin in add order; a cancelled
+# run's emitter is quiet from the moment it is cancelled. The phase says who moves a run
+# next:
+#   _QUEUED   a loop turn is pending (a callback or a task's next step) and that turn reads
+#             the cancel flag itself, so cancel() only flags a queued run (cancelling a
+#             task before its first step would skip the bookkeeping in its body);
+#   _PARKED   its policy holds it (sequential) and will resume() it, or a cancelled close
+#             cancels it;
+#   _RUNNING  its handler is executing or being awaited;
+#   _FINISHED _finish ran.
 _QUEUED, _PARKED, _RUNNING, _FINISHED = range(4)
 
 
-class _Run(Generic[E, S]):
-    """One event handled by one registration; also the Emitter its handler receives."""
+class _Run(_Emitter[E, S]):
+    """One event handled by one native registration; also the Emitter its handler receives."""
 
-    __slots__ = (
-        "_bloc",
-        "_cancelled",
-        "_done",
-        "_phase",
-        "_registration",
-        "_sink",
-        "_started",
-        "_task",
-        "_wake",
-        "event",
-    )
+    __slots__ = ("_phase", "_registration", "_sink", "_started", "_task", "_wake")
 
     def __init__(
-        self, bloc: Bloc[E, S], registration: _Registration[S], event: E, sink: _Sink
+        self, bloc: Bloc[E, S], registration: _Registration[S], event: E, sink: Sink
     ) -> None:
-        self._bloc = bloc
+        super().__init__(bloc, event)
         self._registration = registration
-        self.event = event
         self._sink = sink
         self._phase = _QUEUED
         self._started = False
-        self._done = False
-        self._cancelled = False
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Future[None] | None = None
 
-    def __call__(self, state: S) -> None:
-        if self._done:
-            if self._cancelled:
-                return
-            raise EmitAfterDoneError(
-                "emit was called after the event handler had finished; await every "
-                "asynchronous call in the handler and check emit.is_done"
-            )
-        self._bloc._emit_for(self.event, state)
-
-    @property
-    def is_done(self) -> bool:
-        return self._done
+    # -- the policy's side -------------------------------------------------------------
 
     def resume(self) -> None:
-        """Continue a run its policy parked."""
+        """Continue a run its policy parked (in a later loop turn)."""
         wake = self._wake
-        if wake is not None:
+        if wake is not None:  # a parked task: wake it
             if not wake.done():
                 wake.set_result(None)
             return
         self._phase = _QUEUED
-        asyncio.get_running_loop().call_soon(self._execute)
+        asyncio.get_running_loop().call_soon(self._call_if_live)
 
     def cancel(self) -> None:
-        """Quiet the emitter and stop the run; the handler's task gets a CancelledError.
+        """Quiet the emitter and stop the run; a running task gets a CancelledError.
 
         Calling it again re-cancels the task, for a handler that swallowed the first one.
         """
@@ -385,40 +141,53 @@ class _Run(Generic[E, S]):
         if self._task is not None:
             self._task.cancel()
         else:
-            # A parked synchronous run has no pending turn that would end it.
-            self._finish(None)
+            self._finish(None)  # a parked synchronous run has no pending turn to end it
 
-    def _start_sync(self) -> None:
-        if self._cancelled or self._bloc._closed:
+    # -- synchronous handlers: one loop callback ----------------------------------------
+
+    def start(self) -> None:
+        """The callback ``add`` queued for a synchronous handler."""
+        if self._cancelled:
             self._finish(None)
             return
         policy = self._registration.policy
         if policy is not None and not policy.begin(self):
             self._phase = _PARKED
             return
-        self._execute()
+        self._call()
 
-    def _execute(self) -> None:
-        if self._cancelled or self._bloc._closed:
+    def _call_if_live(self) -> None:
+        if self._cancelled:
             self._finish(None)
             return
+        self._call()
+
+    def _call(self) -> None:
         self._phase = _RUNNING
         self._started = True
         try:
             result = self._registration.handler(self.event, self)
-        except Exception as exc:
+        except GeneratorExit:
+            raise  # the coroutine is being closed (its task was destroyed): no bookkeeping
+        except BaseException as exc:
             self._finish(exc)
+            if _fatal(exc):
+                raise
             return
         if result is not None and inspect.isawaitable(result):
-            # A plain callable returned an awaitable: finish it in a task.
+            # A plain callable returned an awaitable: await it in a task.
             self._phase = _QUEUED
-            self._bloc._live.add(self)
-            self._task = asyncio.get_running_loop().create_task(self._complete(result))
+            bloc = self._bloc
+            bloc._live.add(self)
+            self._task = asyncio.get_running_loop().create_task(self._await(result))
             return
         self._finish(None)
 
-    async def _start_async(self) -> None:
-        if self._cancelled or self._bloc._closed:
+    # -- asynchronous handlers: one task ------------------------------------------------
+
+    async def main(self) -> None:
+        """The task ``add`` created for an asynchronous handler."""
+        if self._cancelled:
             self._finish(None)
             return
         policy = self._registration.policy
@@ -431,22 +200,26 @@ class _Run(Generic[E, S]):
                 self._done = self._cancelled = True
                 self._finish(None)
                 return
-            if self._cancelled or self._bloc._closed:
+            if self._cancelled:
                 self._finish(None)
                 return
+        self._phase = _RUNNING
         self._started = True
         try:
             result = self._registration.handler(self.event, self)
-        except Exception as exc:
+        except GeneratorExit:
+            raise  # the coroutine is being closed (its task was destroyed): no bookkeeping
+        except BaseException as exc:
             self._finish(exc)
+            if _fatal(exc):
+                raise
             return
-        await self._complete(result)
+        await self._await(result)
 
-    async def _complete(self, result: Awaitable[None] | None) -> None:
-        if self._cancelled or self._bloc._closed:
+    async def _await(self, result: Awaitable[None] | None) -> None:
+        if self._cancelled:  # cancelled while its task waited for the first step
             if inspect.iscoroutine(result):
                 result.close()
-            self._done = self._cancelled = True
             self._finish(asyncio.CancelledError())
             return
         self._phase = _RUNNING
@@ -457,8 +230,12 @@ class _Run(Generic[E, S]):
             self._done = self._cancelled = True
             self._finish(exc)
             return
-        except Exception as exc:
+        except GeneratorExit:
+            raise  # the coroutine is being closed (its task was destroyed): no bookkeeping
+        except BaseException as exc:
             self._finish(exc)
+            if _fatal(exc):
+                raise
             return
         self._finish(None)
 
@@ -468,9 +245,7 @@ class _Run(Generic[E, S]):
         bloc = self._bloc
         try:
             if self._started:
-                if error is not None and not isinstance(error, asyncio.CancelledError):
-                    bloc._report_error(error)
-                bloc._handler_done(self.event, error)
+                bloc._handled(self.event, error)
         finally:
             policy = self._registration.policy
             if policy is not None:
@@ -491,12 +266,31 @@ class Bloc(BlocBase[S], Generic[E, S]):
     running event loop and must be made from its thread.
     """
 
+    transformer: ClassVar[EventTransformer[Any]] = concurrent()
+    """The transformer of every ``on`` given none (Dart's ``Bloc.transformer``).
+
+    Read once per bloc, when it is constructed: set ``Bloc.transformer = sequential()`` for
+    every bloc built afterwards, or ``transformer = sequential()`` in a subclass's body for
+    that class alone. A registration's own ``transformer=`` takes precedence.
+    """
+
     def __init__(self, initial_state: S, *, observer: BlocObserver | None = None) -> None:
         self._registrations: list[_Registration[S]] = []
         self._routes: dict[type[Any], tuple[_Registration[S], ...]] = {}
+        self._default_transformer: EventTransformer[Any] = type(self).transformer
+        # Invariant: _pending counts the (event, registration) pairs added and not yet
+        # finished or dropped; settled() and close() wait for it to reach zero.
         self._pending = 0
-        self._live: set[_Run[E, S]] = set()
+        self._live: set[_Run[E, S]] = set()  # native runs that have a task
+        self._consumers: set[asyncio.Task[None]] = set()  # stream-path transformer tasks
+        self._subscribed: set[_Emitter[E, S]] = set()  # runs inside on_each/for_each
         self._idle_waiters: list[asyncio.Future[None]] = []
+        # Synchronous concurrent runs waiting for their loop turn, run by one callback: a
+        # backlog of N results holds 3N deque slots, not N runs and N loop handles (fewer
+        # live objects for the collector to walk). Any other dispatch seals the batch, so
+        # runs still start in add order across registrations.
+        # Flat (registration, event, sink, registration, ...): no tuple per run either.
+        self._batch: deque[Any] | None = None
         self._transition_hooked = type(self).on_transition is not Bloc.on_transition
         super().__init__(initial_state, observer=observer)
 
@@ -505,36 +299,38 @@ class Bloc(BlocBase[S], Generic[E, S]):
         event_type: type[E2],
         handler: Callable[[E2, Emitter[S]], Awaitable[None] | None],
         *,
-        transformer: EventTransformer | None = None,
+        transformer: EventTransformer[E2] | None = None,
     ) -> None:
         """Handle events that are instances of ``event_type`` with ``handler``.
 
         ``handler(event, emit)`` may be synchronous or return an awaitable. ``transformer``
-        (default ``concurrent()``) decides how runs of this registration overlap. An event
-        matching several registrations goes to each. Raises ``TypeError`` if
-        ``event_type`` already has a registration on this bloc.
+        (default: the class's ``Bloc.transformer``, ``concurrent()`` unless set) decides how
+        the registration's events become runs; any function of Dart's shape will do (see
+        ``proxyreg.engine.EventTransformer``). An event matching several registrations goes
+        to each. Raises ``TypeError`` if ``event_type`` already has a registration here.
         """
         if any(r.event_type is event_type for r in self._registrations):
             raise TypeError(
                 f"on({event_type.__name__}) was called more than once; "
                 "a bloc takes a single handler per event type"
             )
-        policy = None if transformer is None else transformer._bind()
-        self._registrations.append(_Registration(event_type, handler, policy))
+        chosen = self._default_transformer if transformer is None else transformer
+        self._registrations.append(_Registration(event_type, handler, chosen))
         self._routes.clear()
 
     def add(self, event: E) -> asyncio.Future[None]:
         """Queue ``event`` for its handlers; return a future of their completion.
 
-        Raises ``BlocClosedError`` after ``close``, ``UnhandledEventError`` if no
-        registration matches, ``RuntimeError`` outside a running loop. Calls ``on_event``
-        and the observer synchronously. The future completes with None (never with an
-        exception or a cancellation) once every handler that took the event has finished,
-        failed, been dropped or been cancelled; cancelling it does not affect the handlers.
-        Handlers start in later loop turns, in ``add`` order.
+        Raises ``BlocClosedError`` after ``close`` (reported through ``on_error`` first),
+        ``UnhandledEventError`` if no registration matches, ``RuntimeError`` outside a
+        running loop. Calls ``on_event`` and the observer synchronously. The future
+        completes with None (never with an exception or a cancellation) once every handler
+        that took the event has finished, failed, been dropped or been cancelled;
+        cancelling it does not affect the handlers. Handlers start in later loop turns, in
+        ``add`` order.
         """
         if self._closed:
-            raise BlocClosedError(f"{type(self).__name__} cannot add events after close()")
+            raise self._refused("add events")
         kind = type(event)
         registrations = self._routes.get(kind)
         if registrations is None:
@@ -550,7 +346,7 @@ class Bloc(BlocBase[S], Generic[E, S]):
             if self._observer is not None:
                 self._observer.on_event(self, event)
         except Exception as exc:
-            self._report_error(exc)
+            self._report_error(exc, uncaught=False)
             raise
         future: asyncio.Future[None] = loop.create_future()
         if len(registrations) == 1:
@@ -571,14 +367,14 @@ class Bloc(BlocBase[S], Generic[E, S]):
         """Hook called when a started handler finished; see ``BlocObserver.on_done``."""
 
     def on_dropped(self, event: E) -> None:
-        """Hook called when a transformer (``droppable``) drops ``event`` unhandled.
+        """Hook called when a transformer drops ``event`` unhandled.
 
         Not in Dart, which drops silently: a bloc that must report every event it
         does not apply overrides this.
         """
 
     async def settled(self) -> None:
-        """Return once no handler is running, parked or waiting for its loop turn.
+        """Return once no handler is running, parked, held by a transformer or queued.
 
         Awaiting it from a handler of this bloc never returns: it would wait for itself.
         """
@@ -587,14 +383,58 @@ class Bloc(BlocBase[S], Generic[E, S]):
             self._idle_waiters.append(waiter)
             await waiter
 
-    async def close(self) -> None:
-        """Close the bloc: see ``BlocBase.close``.
+    def close(self) -> Awaitable[None]:
+        """Close the bloc: ``add`` is refused from this call on; see ``BlocBase.close``.
 
-        Running handlers are cancelled (their emitters go quiet) and awaited; events added
-        but not started yet are discarded without running. To let them finish first,
-        ``await bloc.settled()`` before closing.
+        Every event added before is still handled, in its transformer's order (a
+        sequential queue drains, restartable and droppable keep their rules), and its
+        handler's emits are delivered. ``on_each``/``for_each`` subscriptions end at once,
+        running or started later. Then ``on_close``, and listeners and streams end. The
+        returned awaitable completes then (at once if nothing was in flight). Cancelling
+        it (``asyncio.wait_for(bloc.close(), 5)``) cancels the handlers still running and
+        ends the bloc without the events not started.
         """
-        await super().close()
+        return super().close()
+
+    def _close_after_work(self) -> Awaitable[None]:
+        for registration in self._registrations:
+            if registration.feed is not None:
+                registration.feed.end()
+        for emitter in tuple(self._subscribed):
+            emitter._stop_streams()
+        if not self._pending:
+            self._end()
+            return FINISHED
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # Called outside the loop (``loop.run_until_complete(bloc.close())``): the
+            # caller runs the drain itself.
+            return self._drain()
+        return loop.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            await self.settled()
+        except asyncio.CancelledError:
+            self._abort()
+            try:
+                await self.settled()
+            finally:
+                self._end()
+            raise
+        self._end()
+
+    def _abort(self) -> None:
+        """A cancelled close: end every run now, parked ones unstarted."""
+        for registration in self._registrations:
+            if registration.policy is not None:
+                for parked in registration.policy.drain():
+                    parked.cancel()
+        for run in tuple(self._live):
+            run.cancel()
+        for consumer in tuple(self._consumers):
+            consumer.cancel()
 
     def _route(self, kind: type[Any]) -> tuple[_Registration[S], ...]:
         route = tuple(r for r in self._registrations if issubclass(kind, r.event_type))
@@ -605,29 +445,119 @@ class Bloc(BlocBase[S], Generic[E, S]):
         self,
         registration: _Registration[S],
         event: E,
-        sink: _Sink,
+        sink: Sink,
         loop: asyncio.AbstractEventLoop,
     ) -> None:
+        if registration.transformer is not None:
+            self._batch = None
+            feed = registration.feed
+            if feed is None:
+                feed = registration.feed = _Feed()
+                consumer = loop.create_task(consume(self, registration, feed))
+                self._consumers.add(consumer)
+                consumer.add_done_callback(self._consumers.discard)
+            self._pending += 1
+            feed.put(event, sink)
+            return
         policy = registration.policy
+        if policy is None and not registration.is_async:
+            batch = self._batch
+            if batch is None:
+                batch = self._batch = deque()
+                loop.call_soon(self._run_batch, batch)
+            batch.append(registration)
+            batch.append(event)
+            batch.append(sink)
+            self._pending += 1
+            return
+        self._batch = None
         if policy is not None and not policy.admit():
             if not sink.done():
                 sink.set_result(None)
-            self.on_dropped(event)
+            self._call_on_dropped(event)
             return
         run = _Run(self, registration, event, sink)
         self._pending += 1
         if registration.is_async:
             self._live.add(run)
-            run._task = loop.create_task(run._start_async())
+            run._task = loop.create_task(run.main())
         else:
             # No Task for a synchronous handler: one loop callback keeps add order too.
-            loop.call_soon(run._start_sync)
+            loop.call_soon(run.start)
+
+    def _run_batch(self, batch: deque[Any]) -> None:
+        """The loop turn of a batch of synchronous concurrent runs, in add order."""
+        if self._batch is batch:
+            self._batch = None  # events added from these handlers start in a later turn
+        try:
+            while batch:
+                pop = batch.popleft
+                registration, event, sink = pop(), pop(), pop()
+                _Run(self, registration, event, sink)._call()
+        finally:
+            if batch:  # a fatal error stopped the batch: the rest keep their turn
+                asyncio.get_running_loop().call_soon(self._run_batch, batch)
+
+    async def _run_inline(
+        self, registration: _Registration[S], event: E, sink: Sink | None
+    ) -> None:
+        """A stream-path run, in the task that iterates its mapped stream."""
+        emitter: _Emitter[E, S] = _Emitter(self, event)
+        error: BaseException | None = None
+        try:
+            result = registration.handler(event, emitter)
+            if result is not None and inspect.isawaitable(result):
+                await result
+        except asyncio.CancelledError as exc:
+            emitter._cancelled = True
+            error = exc
+            raise
+        except GeneratorExit:
+            emitter._done = True
+            raise  # the coroutine is being closed (its task was destroyed): no bookkeeping
+        except BaseException as exc:
+            error = exc
+            if _fatal(exc):
+                raise
+        finally:
+            if not emitter._done:
+                self._end_inline(emitter, event, error, sink)
+
+    def _end_inline(
+        self, emitter: _Emitter[E, S], event: E, error: BaseException | None, sink: Sink | None
+    ) -> None:
+        emitter._done = True
+        try:
+            self._handled(event, error)
+        finally:
+            if sink is not None and not sink.done():
+                sink.set_result(None)
+            self._settle_one()
+
+    def _resolve_dropped(self, event: E, sink: Sink | None) -> None:
+        if sink is not None and not sink.done():
+            sink.set_result(None)
+        try:
+            self._call_on_dropped(event)
+        finally:
+            self._settle_one()
+
+    def _call_on_dropped(self, event: E) -> None:
+        try:
+            self.on_dropped(event)
+        except Exception as exc:
+            self._report_error(exc, uncaught=True)
+
+    def _settle_one(self) -> None:
+        self._pending -= 1
+        if not self._pending and self._idle_waiters:
+            self._wake_idle()
 
     def _emit_for(self, event: E, state: S) -> None:
-        if self._closed:
-            raise BlocClosedError(f"{type(self).__name__} cannot emit after close()")
+        if self._ended:
+            return  # only a cancelled close leaves a handler running this late: quiet
         current = self._state
-        if state is current or state == current:
+        if self._emitted and (state is current or state == current):
             return
         observer = self._observer
         if self._transition_hooked or observer is not None:
@@ -637,22 +567,22 @@ class Bloc(BlocBase[S], Generic[E, S]):
                 observer.on_transition(self, transition)
         self._commit(state)
 
-    def _handler_done(self, event: E, error: BaseException | None) -> None:
-        self.on_done(event, error)
+    def _handled(self, event: E, error: BaseException | None) -> None:
+        """A started run ended: report its error, then on_done; neither can skip the other."""
+        if error is not None and not isinstance(error, asyncio.CancelledError):
+            self._report_error(error, uncaught=not _fatal(error))
+        try:
+            self.on_done(event, error)
+        except Exception as exc:
+            self._uncaught(exc, f"{type(self).__name__}.on_done raised")
         if self._observer is not None:
-            self._observer.on_done(self, event, error)
+            try:
+                self._observer.on_done(self, event, error)
+            except Exception as exc:
+                self._uncaught(exc, "BlocObserver.on_done raised")
 
     def _wake_idle(self) -> None:
         waiters, self._idle_waiters = self._idle_waiters, []
         for waiter in waiters:
             if not waiter.done():
                 waiter.set_result(None)
-
-    async def _stop_handlers(self) -> None:
-        for registration in self._registrations:
-            if registration.policy is not None:
-                for parked in registration.policy.drain():
-                    parked.cancel()
-        for run in tuple(self._live):
-            run.cancel()
-        await self.settled()

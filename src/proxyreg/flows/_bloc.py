@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypedDict, TypeVar
 
 import attrs
 
 from proxyreg.domain import MESSAGES, RecordResult, Submission
-from proxyreg.engine import Bloc, BlocObserver, Emitter, EventBus, droppable
+from proxyreg.engine import Bloc, BlocObserver, Emitter, EventBus, debounce, droppable
 from proxyreg.flows._common import FlowContext, Ignored, ProxyEvent
 from proxyreg.flows._effects import SubmissionEffects, SubmissionGateway
 
@@ -50,6 +50,7 @@ class FlowBlocOptions(TypedDict, total=False):
 
     bus: EventBus
     clock: Callable[[], dt.date]
+    filter_debounce: float
     new_submission_id: Callable[[], str]
     observer: BlocObserver
 
@@ -60,7 +61,10 @@ class FlowBloc(Bloc[ProxyEvent, S]):
     The bloc subscribes itself to ``bus`` for its events, so a UI may either
     ``add`` events or publish them on the bus. Per-record answers travel back
     through the bus as events. Events that change nothing are published as
-    `EventIgnored`, never applied silently.
+    `EventIgnored`, never applied silently. With ``filter_debounce`` (seconds, default 0:
+    none) the ``debounced_types`` (the bulk mentor filter) are debounced: within a burst
+    only the last is applied, the others are published as `EventIgnored` ("superseded"),
+    and awaiting ``add`` still returns once that event was applied or superseded.
     """
 
     def __init__(
@@ -71,12 +75,14 @@ class FlowBloc(Bloc[ProxyEvent, S]):
         event_types: Sequence[type[ProxyEvent]],
         submit_types: Sequence[type[ProxyEvent]],
         effects: Sequence[EffectSlot[S]],
+        debounced_types: Sequence[type[ProxyEvent]] = (),
         context: FlowContext,
         gateway: SubmissionGateway,
         bus: EventBus | None = None,
         clock: Callable[[], dt.date] | None = None,
         new_submission_id: Callable[[], str] = _new_submission_id,
         observer: BlocObserver | None = None,
+        filter_debounce: float = 0.0,
     ) -> None:
         super().__init__(initial_state, observer=observer)
         self.bus = bus if bus is not None else EventBus()
@@ -97,6 +103,9 @@ class FlowBloc(Bloc[ProxyEvent, S]):
                 self.on(event_type, self._on_submit, transformer=droppable())
             elif event_type in restoring:
                 self.on(event_type, self._on_enter)
+            elif filter_debounce > 0 and event_type in debounced_types:
+                # Search as you type: a keystroke superseded within the delay is dropped.
+                self.on(event_type, self._on_event, transformer=debounce(filter_debounce))
             else:
                 self.on(event_type, self._on_event)
         self._bus_subscription = self.bus.subscribe(ProxyEvent, self._from_bus)
@@ -127,7 +136,10 @@ class FlowBloc(Bloc[ProxyEvent, S]):
         return step
 
     def on_dropped(self, event: ProxyEvent) -> None:
-        reason = Ignored("dropped", "A submission is already being sent; this one was dropped.")
+        if type(event) in self._submit_types:
+            reason = Ignored("dropped", "A submission is already being sent; this one was dropped.")
+        else:
+            reason = Ignored("superseded", "A newer event replaced this one before it was applied.")
         self.bus.publish(EventIgnored(event, reason))
 
     def _on_event(self, event: ProxyEvent, emit: Emitter[S]) -> None:
@@ -201,6 +213,6 @@ class FlowBloc(Bloc[ProxyEvent, S]):
         if self._latest_answer is not None:
             await self._latest_answer
 
-    async def close(self) -> None:
+    def close(self) -> Awaitable[None]:
         self._bus_subscription.cancel()
-        await super().close()
+        return super().close()

@@ -36,7 +36,8 @@ class Ignored:
     """A reducer's answer for an event that does not apply: nothing changes, and why.
 
     ``code`` is one of ``flow_inactive``, ``not_allowed``, ``stale_submission``,
-    ``unknown_mentor``, ``already_settled``.
+    ``unknown_mentor``, ``already_settled``; the bloc itself publishes ``dropped`` (a
+    Submit while one is in flight) and ``superseded`` (a debounced filter replaced).
     """
 
     code: str

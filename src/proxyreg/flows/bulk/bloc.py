@@ -8,11 +8,17 @@ from proxyreg.flows._bloc import EffectSlot, FlowBloc, FlowBlocOptions
 from proxyreg.flows._common import FlowContext
 from proxyreg.flows._effects import SubmissionGateway
 from proxyreg.flows.bulk.effects import BULK_EFFECTS
-from proxyreg.flows.bulk.events import BulkActivitySubmitted, BulkRetryFailedRequested
+from proxyreg.flows.bulk.events import (
+    BulkActivitySubmitted,
+    BulkFilterChanged,
+    BulkRetryFailedRequested,
+)
 from proxyreg.flows.bulk.reducer import BULK_EVENT_TYPES, reduce_bulk
 from proxyreg.flows.bulk.state import INITIAL_BULK_STATE, BulkProxyState
 
 BULK_SUBMIT_TYPES = (BulkActivitySubmitted, BulkRetryFailedRequested)
+# Typed as one searches: with ``filter_debounce`` set, only the last of a burst is applied.
+BULK_DEBOUNCED_TYPES = (BulkFilterChanged,)
 
 
 def _whole(state: BulkProxyState) -> BulkProxyState:
@@ -34,6 +40,7 @@ class BulkProxyBloc(FlowBloc[BulkProxyState]):
             reducer=reduce_bulk,
             event_types=BULK_EVENT_TYPES,
             submit_types=BULK_SUBMIT_TYPES,
+            debounced_types=BULK_DEBOUNCED_TYPES,
             effects=(EffectSlot(_whole, BULK_EFFECTS),),
             context=context,
             gateway=gateway,

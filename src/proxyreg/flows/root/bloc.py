@@ -7,7 +7,7 @@ from typing import Unpack
 from proxyreg.flows._bloc import EffectSlot, FlowBloc, FlowBlocOptions
 from proxyreg.flows._common import FlowContext
 from proxyreg.flows._effects import SubmissionGateway
-from proxyreg.flows.bulk.bloc import BULK_SUBMIT_TYPES
+from proxyreg.flows.bulk.bloc import BULK_DEBOUNCED_TYPES, BULK_SUBMIT_TYPES
 from proxyreg.flows.bulk.effects import BULK_EFFECTS
 from proxyreg.flows.bulk.reducer import BULK_EVENT_TYPES
 from proxyreg.flows.root.reducer import reduce_registration
@@ -40,6 +40,7 @@ class ProxyRegistrationBloc(FlowBloc[ProxyRegistrationState]):
             reducer=reduce_registration,
             event_types=SINGLE_EVENT_TYPES + BULK_EVENT_TYPES,
             submit_types=(SingleActivitySubmitted, *BULK_SUBMIT_TYPES),
+            debounced_types=BULK_DEBOUNCED_TYPES,
             effects=(EffectSlot(_single, SINGLE_EFFECTS), EffectSlot(_bulk, BULK_EFFECTS)),
             context=context,
             gateway=gateway,
