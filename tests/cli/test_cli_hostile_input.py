@@ -21,7 +21,7 @@ import pytest
 
 from cli.helpers import count, run_main, stored_mentors
 from proxyreg.adapters.sqlite import SqliteRepository
-from proxyreg.cli.database import shown_url
+from proxyreg.application import shown_url
 from proxyreg.cli.render import MAX_PROBLEMS_SHOWN
 from proxyreg.domain import Coordinator, Mentor
 

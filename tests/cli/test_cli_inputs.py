@@ -329,9 +329,11 @@ def test_all_or_nothing_above_the_backends_call_limit_is_refused_before_sending(
     """atomic is one call: more mentors than the backend takes per call is bad input (named
     field, nothing sent, nothing in the ledger), where rpc splits the same selection."""
     from proxyreg.adapters.memory import InMemoryRepository  # noqa: PLC0415
-    from proxyreg.cli import BadInputError  # noqa: PLC0415
-    from proxyreg.cli.arguments import ActivityFields  # noqa: PLC0415
-    from proxyreg.cli.registration import RegistrationSession  # noqa: PLC0415
+    from proxyreg.application import (  # noqa: PLC0415
+        ActivityFields,
+        BadInput,
+        RegistrationSession,
+    )
     from proxyreg.domain import Roster  # noqa: PLC0415
 
     coordinator = Coordinator("c1", "Kari", "ch1")
@@ -343,7 +345,7 @@ def test_all_or_nothing_above_the_backends_call_limit_is_refused_before_sending(
         async with RegistrationSession(repository, roster, strategy=strategy) as session:
             try:
                 state = await session.submit_bulk(None, fields)
-            except BadInputError as bad:
+            except BadInput as bad:
                 return str(bad), repository
         return state.phase.value, repository
 

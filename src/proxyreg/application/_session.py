@@ -1,8 +1,9 @@
-"""Driving the engine for a command: the root bloc, fed the events a coordinator would add.
+"""A registration session: the root bloc on one repository, fed the events a coordinator adds.
 
-No registration logic lives here: the bloc validates, the orchestrator sends, and a
-command reads the states that come out. A state with field errors where a Submit was
-expected becomes `BadInputError` (nothing was sent, so nothing was stored).
+No registration logic lives here: the bloc validates, the orchestrator sends, and the
+caller reads the states that come out. A state with field errors where a Submit was
+expected becomes `BadInput` (nothing was sent, so nothing was stored). Every front end,
+test and benchmark that drives a screen headlessly uses it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from proxyreg._closable import Closable
-from proxyreg.cli.arguments import ActivityFields
-from proxyreg.cli.command import BadInputError
-from proxyreg.domain import Roster, ValidationErrors
+from proxyreg.adapters.faults import FaultSpec
+from proxyreg.application._activity import ActivityFields
+from proxyreg.application._composition import compose, strategy_named
+from proxyreg.application._errors import BadInput
+from proxyreg.domain import DEFAULT_RULES, Roster, ValidationErrors, ValidationRules
+from proxyreg.engine import EventBus
 from proxyreg.flows import (
     BulkActivityDateChanged,
     BulkActivityKindChanged,
@@ -29,7 +33,6 @@ from proxyreg.flows import (
     BulkProxyState,
     BulkRetryFailedRequested,
     BulkSubmissionRestored,
-    FlowContext,
     ProxyEvent,
     ProxyRegistrationBloc,
     ProxyRegistrationState,
@@ -45,35 +48,58 @@ from proxyreg.flows import (
     SingleProxyState,
     retryable_mentors,
 )
-from proxyreg.orchestration import STRATEGIES, BulkRegistrationOrchestrator
+from proxyreg.orchestration import RetryPolicy, Strategy
 from proxyreg.ports import ProxyRepository
 
 StateListener = Callable[[ProxyRegistrationState], object]
 
 
 class RegistrationSession(Closable):
-    """The root bloc on one repository, acting for the roster's coordinator; closed on exit."""
+    """The root bloc on one repository, acting for the roster's coordinator; closed on exit.
+
+    Built with `build_bloc`'s options (strategy, today, faults, rules, seed, policy, bus);
+    ``on_state`` hears every state the bloc emits.
+    """
 
     def __init__(
         self,
         repository: ProxyRepository,
         roster: Roster,
         *,
-        strategy: str = "rpc",
+        strategy: str | Strategy = "rpc",
         today: dt.date | None = None,
+        faults: FaultSpec | str | None = None,
+        rules: ValidationRules = DEFAULT_RULES,
         on_state: StateListener | None = None,
         seed: int | None = None,
+        policy: RetryPolicy | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         self.repository = repository
         self.roster = roster
-        self.strategy = strategy
-        gateway = BulkRegistrationOrchestrator(
-            repository, strategy=STRATEGIES[strategy](), seed=seed
+        self.bloc: ProxyRegistrationBloc
+        self.bloc, self._orchestrator = compose(
+            repository,
+            roster,
+            strategy=strategy,
+            today=today,
+            faults=faults,
+            rules=rules,
+            seed=seed,
+            policy=policy,
+            bus=bus,
         )
-        context = FlowContext(roster, today or dt.date.today())
-        self.bloc = ProxyRegistrationBloc(context=context, gateway=gateway)
         if on_state is not None:
             self.bloc.listen(on_state)
+
+    @property
+    def strategy(self) -> str:
+        """The name of the strategy the next submission is sent with."""
+        return self._orchestrator.strategy.name
+
+    def use_strategy(self, strategy: str | Strategy) -> None:
+        """Send the next submissions with this strategy (by name or object)."""
+        self._orchestrator.strategy = strategy_named(strategy)
 
     async def close(self) -> None:
         await self.bloc.close()
@@ -122,7 +148,7 @@ class RegistrationSession(Closable):
         would refuse whole (the other strategies split a submission into calls it takes)."""
         limit = self.repository.max_batch_size
         if self.strategy == "atomic" and selected > limit:
-            raise BadInputError.one(
+            raise BadInput.one(
                 "mentors",
                 "too_many",
                 f"All or nothing (--strategy atomic) takes at most {limit} mentors at once "
@@ -134,13 +160,13 @@ class RegistrationSession(Closable):
         state = await self.enter_bulk()
         if submission_id is None or state.submission_id == submission_id:
             if state.submission_id is None:
-                raise BadInputError.one(
+                raise BadInput.one(
                     "submission_id", "none", "There is no bulk submission yet to retry."
                 )
             return state
         entry = await self.repository.ledger_entry(submission_id)
         if entry is None or entry.submission.coordinator_id != self.roster.coordinator.id:
-            raise BadInputError.one(
+            raise BadInput.one(
                 "submission_id",
                 "unknown",
                 f"No submission {submission_id!r} of yours; `proxyreg submissions` lists them.",
@@ -155,7 +181,7 @@ class RegistrationSession(Closable):
         resent (0 when nothing was left that a retry could fix)."""
         state = await self.show_bulk(submission_id)
         if state.phase is BulkPhase.SUBMITTING:
-            raise BadInputError.one(
+            raise BadInput.one(
                 "submission_id",
                 "unsettled",
                 f"Submission {state.submission_id} still has records without an answer; "
@@ -192,4 +218,4 @@ class RegistrationSession(Closable):
 
 def _refuse_if(errors: ValidationErrors) -> None:
     if errors:
-        raise BadInputError(errors.errors)
+        raise BadInput(errors.errors)
