@@ -100,7 +100,7 @@ def test_a_retry_the_ledger_cannot_keep_leaves_earlier_doubt_in_doubt() -> None:
 
     async def scenario() -> dict[str, RecordResult]:
         await backend.record_submission(sub)
-        await backend.register(sub.coordinator_id, sub.records[:1])  # landed, answer lost
+        await backend.register(sub.records[:1])  # landed, answer lost
         await backend.record_outcomes(
             sub.id,
             {
@@ -153,7 +153,7 @@ def test_unknown_outcomes_in_the_ledger_are_reconciled_on_the_next_look() -> Non
 
     async def scenario() -> LedgerEntry | None:
         await backend.record_submission(sub)
-        await backend.register(sub.coordinator_id, sub.records[:1])  # landed
+        await backend.register(sub.records[:1])  # landed
         await backend.record_outcomes(
             sub.id,
             {r.mentor_id: RecordResult(r.client_key, Outcome.UNKNOWN) for r in sub.records},
@@ -178,7 +178,7 @@ def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> N
 
     async def scenario() -> dict[str, RecordResult]:
         await backend.record_submission(sub)
-        await backend.register(sub.coordinator_id, sub.records[:2])  # landed before the crash
+        await backend.register(sub.records[:2])  # landed before the crash
         after_restart = BulkRegistrationOrchestrator(backend, policy=FAST)
         entry = await after_restart.latest(sub.coordinator_id)
         assert entry is not None

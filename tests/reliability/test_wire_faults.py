@@ -81,7 +81,7 @@ def test_the_proxy_cuts_after_the_server_committed(faulty_server: FaultyServer) 
             faulty_server.proxied_dsn, COORDINATOR.id
         ) as repository:
             with pytest.raises(psycopg.OperationalError):
-                await repository.register(COORDINATOR.id, records(12))
+                await repository.register(records(12))
 
     asyncio.run(call())
     assert sorted(stored_keys(faulty_server.dsn)) == sorted(r.client_key for r in records(12))

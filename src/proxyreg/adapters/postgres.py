@@ -188,9 +188,9 @@ async def set_default_coordinator(dsn: str, coordinator_id: str) -> None:
 class PostgresRepository(Closable):
     """The repository port on PostgreSQL, acting as one coordinator under row-level security.
 
-    Like a Supabase client signed in as ``coordinator_id``: methods that take a
-    coordinator id still act as this one (records registered by anyone else answer
-    ``forbidden``; another coordinator's roster is unknown, because it cannot be seen).
+    Like a Supabase client signed in as ``coordinator_id``: it acts as this one only
+    (records registered by anyone else answer ``forbidden``; another coordinator's
+    records and submissions cannot be seen).
     """
 
     def __init__(
@@ -276,7 +276,8 @@ class PostgresRepository(Closable):
             raise TimeoutError(f"PostgreSQL cancelled the statement: {exc}") from exc
 
     # --- roster ----------------------------------------------------------------------
-    async def roster(self, coordinator_id: str) -> Roster:
+    async def roster(self) -> Roster:
+        coordinator_id = self._coordinator_id
         async with self.session() as conn:
             cursor = await conn.execute(
                 "SELECT id, name, chapter_id FROM coordinators WHERE id = %s", (coordinator_id,)
@@ -296,21 +297,17 @@ class PostgresRepository(Closable):
         return Roster(coordinator, mentors)
 
     # --- register --------------------------------------------------------------------
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
         return await self._call("register_proxy_activities", records)
 
-    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+    async def register_one(self, record: ProxyRecord) -> RecordResult:
         (result,) = await self._call("register_proxy_activities", [record])
         return result
 
-    async def register_atomic(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
@@ -457,9 +454,8 @@ class PostgresRepository(Closable):
         async with self.session() as conn:
             return await _ledger_entry(conn, submission_id)
 
-    async def latest_submission(
-        self, coordinator_id: str, kind: str = "bulk"
-    ) -> LedgerEntry | None:
+    async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
+        coordinator_id = self._coordinator_id
         async with self.session() as conn:
             cursor = await conn.execute(
                 "SELECT id FROM submissions WHERE coordinator_id = %s AND kind = %s"
@@ -469,7 +465,8 @@ class PostgresRepository(Closable):
             row = await cursor.fetchone()
             return None if row is None else await _ledger_entry(conn, row[0])
 
-    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+    async def submissions(self) -> Sequence[LedgerEntry]:
+        coordinator_id = self._coordinator_id
         async with self.session() as conn:
             cursor = await conn.execute(
                 "SELECT id FROM submissions WHERE coordinator_id = %s ORDER BY seq DESC",

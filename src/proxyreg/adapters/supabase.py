@@ -174,9 +174,9 @@ class Query(Protocol):
 class SupabaseRepository(Closable):
     """The repository port over a Supabase project's REST API, signed in as one coordinator.
 
-    Like `PostgresRepository`: methods that take a coordinator id act as the token's
-    coordinator (records registered by anyone else answer ``forbidden``; another
-    coordinator's roster is unknown, because it cannot be seen).
+    Like `PostgresRepository`: it acts as the token's coordinator only (records
+    registered by anyone else answer ``forbidden``; another coordinator's records and
+    submissions cannot be seen).
     """
 
     def __init__(
@@ -279,7 +279,8 @@ class SupabaseRepository(Closable):
                 return rows
 
     # --- roster ----------------------------------------------------------------------
-    async def roster(self, coordinator_id: str) -> Roster:
+    async def roster(self) -> Roster:
+        coordinator_id = self._coordinator_id
         found = await self._rows("coordinators", "id,name,chapter_id", id=coordinator_id)
         if not found:
             raise UnknownCoordinatorError(coordinator_id)
@@ -296,21 +297,17 @@ class SupabaseRepository(Closable):
         return Roster(coordinator, tuple(mentors))
 
     # --- register --------------------------------------------------------------------
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
         return await self._call("register_proxy_activities", records, batch=True)
 
-    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+    async def register_one(self, record: ProxyRecord) -> RecordResult:
         (result,) = await self._call("register_proxy_activities", [record], batch=False)
         return result
 
-    async def register_atomic(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
@@ -395,13 +392,13 @@ class SupabaseRepository(Closable):
         entries = await self._entries(submission=submission_id)
         return entries[0] if entries else None
 
-    async def latest_submission(
-        self, coordinator_id: str, kind: str = "bulk"
-    ) -> LedgerEntry | None:
+    async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
+        coordinator_id = self._coordinator_id
         entries = await self._entries(coordinator=coordinator_id, of_kind=kind, newest=1)
         return entries[0] if entries else None
 
-    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+    async def submissions(self) -> Sequence[LedgerEntry]:
+        coordinator_id = self._coordinator_id
         return await self._entries(coordinator=coordinator_id)
 
     async def _entries(self, **filters: object) -> list[LedgerEntry]:

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import attrs
 
 from proxyreg import demo_data
-from proxyreg.adapters.sqlite import SqliteRepository
+from proxyreg.adapters.sqlite import SqliteDatabase
 from proxyreg.application._errors import BadInput
 from proxyreg.domain import Coordinator, Roster
 from proxyreg.ports import ProxyRepository
@@ -165,7 +165,7 @@ class _Administered:
     async def acting_as(self, acting_as: str | None = None) -> AsyncIterator[Acting]:
         coordinator = await self.resolve_coordinator(acting_as)
         async with self._bound(coordinator.id) as repository:
-            roster = await repository.roster(coordinator.id)
+            roster = await repository.roster()
             yield Acting(coordinator, roster, repository)
 
 
@@ -174,28 +174,28 @@ class _Administered:
 
 
 class _SqliteBackend(_Administered):
-    def __init__(self, url: str, repository: SqliteRepository) -> None:
+    def __init__(self, url: str, database: SqliteDatabase) -> None:
         self.url = url
-        self._repository = repository
+        self._database = database
 
     async def create_schema(self) -> None:
         """Opening the file already brought its schema up to date."""
 
     async def load_demo(self) -> None:
-        await self._repository.add_world(
+        await self._database.add_world(
             demo_data.COORDINATORS, demo_data.MENTORS, demo_data.assignment_pairs()
         )
-        await self._repository.set_default_coordinator(demo_data.COORDINATOR.id)
+        await self._database.set_default_coordinator(demo_data.COORDINATOR.id)
 
     async def coordinators(self) -> tuple[Coordinator, ...]:
-        return await self._repository.coordinators()
+        return await self._database.coordinators()
 
     async def default_coordinator(self) -> str | None:
-        return await self._repository.default_coordinator()
+        return await self._database.default_coordinator()
 
     @asynccontextmanager
     async def _bound(self, coordinator_id: str) -> AsyncIterator[ProxyRepository]:
-        yield self._repository
+        yield self._database.acting_as(coordinator_id)
 
 
 class _PostgresBackend(_Administered):
@@ -248,7 +248,7 @@ class _SupabaseBackend(_Administered):
         await self.create_schema()
 
     async def coordinators(self) -> tuple[Coordinator, ...]:
-        return ((await self._repository.roster(self._coordinator_id)).coordinator,)
+        return ((await self._repository.roster()).coordinator,)
 
     async def default_coordinator(self) -> str | None:
         return self._coordinator_id
@@ -306,12 +306,12 @@ async def _open_sqlite(url: str, *, create: bool, writes: bool) -> AsyncIterator
         )
     async with AsyncExitStack() as stack:
         try:
-            repository = await stack.enter_async_context(await SqliteRepository.open(url))
+            database = await stack.enter_async_context(await SqliteDatabase.open(url))
         except sqlite3.Error as error:
             raise BadInput.one(
                 "db", "unusable", f"{url} cannot be opened as a proxyreg database: {error}."
             ) from None
-        yield _SqliteBackend(url, repository)
+        yield _SqliteBackend(url, database)
 
 
 @asynccontextmanager

@@ -101,6 +101,10 @@ class RegistrationSession(Closable):
         """Send the next submissions with this strategy (by name or object)."""
         self._orchestrator.strategy = strategy_named(strategy)
 
+    def use_policy(self, policy: RetryPolicy) -> None:
+        """Retry the next calls with this policy (how many tries, how long each may take)."""
+        self._orchestrator.policy = policy
+
     async def close(self) -> None:
         await self.bloc.close()
 
@@ -120,6 +124,14 @@ class RegistrationSession(Closable):
         self, mentor_ids: Sequence[str] | None, fields: ActivityFields
     ) -> BulkProxyState:
         """Register ``fields`` for these mentors (None: every active one) on a fresh screen."""
+        await self.fill_bulk(mentor_ids, fields)
+        return await self.submit_filled_bulk()
+
+    async def fill_bulk(
+        self, mentor_ids: Sequence[str] | None, fields: ActivityFields
+    ) -> BulkProxyState:
+        """A fresh bulk screen with these mentors (None: every active one) and ``fields``
+        filled in, not submitted yet; the form's errors are `BadInput`."""
         if (await self.enter_bulk()).submission_id is not None:
             await self.add(BulkNewSubmissionStarted())
         selecting = (
@@ -136,6 +148,11 @@ class RegistrationSession(Closable):
             BulkParticipantsChanged(fields.participants),
         )
         _refuse_if(self.bloc.state.bulk.errors)
+        return self.bloc.state.bulk
+
+    async def submit_filled_bulk(self) -> BulkProxyState:
+        """Press Submit on the bulk screen as filled in; answers it once every record has an
+        outcome. A Submit the bloc refuses is `BadInput` with the form's errors."""
         self._refuse_too_many_for_one_call(len(self.bloc.state.bulk.selected))
         await self.add(BulkActivitySubmitted())
         state = self.bloc.state.bulk

@@ -120,7 +120,6 @@ class BulkRegistrationOrchestrator:
 
         sending = Sending(
             self.repository,
-            submission.coordinator_id,
             Retrier(self.policy, Deadline(self.policy.total_timeout), self._rng, self._sleep),
             cancelled if cancelled is not None else asyncio.Event(),
             report,
@@ -176,7 +175,12 @@ class BulkRegistrationOrchestrator:
         holds no outcome for, or only ``unknown`` (a crash, a restart, a ledger write
         or a check that did not get through), are reconciled now and the ledger updated.
         """
-        entry = await self.repository.latest_submission(coordinator_id, kind)
+        if coordinator_id != self.repository.coordinator_id:
+            raise ValueError(
+                f"This orchestrator's repository acts for {self.repository.coordinator_id}, "
+                f"not {coordinator_id}."
+            )
+        entry = await self.repository.latest_submission(kind)
         if entry is None:
             return None
         sid = entry.submission.id

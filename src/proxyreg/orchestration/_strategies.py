@@ -46,10 +46,10 @@ class ChunkedStrategy:
             nonlocal one_call
             if one_call:
                 try:
-                    return await sending.repository.register(sending.coordinator_id, chunk)
+                    return await sending.repository.register(chunk)
                 except BatchUnsupportedError:
                     one_call = False
-            return await one_by_one(sending.repository, sending.coordinator_id, chunk)
+            return await one_by_one(sending.repository, chunk)
 
         async def send_chunk(chunk: Sequence[ProxyRecord]) -> None:
             async with gate:
@@ -75,7 +75,7 @@ class RpcStrategy:
 
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
         async def send_once(batch: Sequence[ProxyRecord]) -> Sequence[RecordResult]:
-            return await sending.repository.register(sending.coordinator_id, batch)
+            return await sending.repository.register(batch)
 
         size = sending.repository.max_batch_size
         for start in range(0, len(records), size):
@@ -108,7 +108,7 @@ class AtomicStrategy:
             return
 
         async def send_once(batch: Sequence[ProxyRecord]) -> Sequence[RecordResult]:
-            return await sending.repository.register_atomic(sending.coordinator_id, batch)
+            return await sending.repository.register_atomic(batch)
 
         try:
             await sending.settle(records, send_once, retry_failed=True)

@@ -73,7 +73,6 @@ class ProxyRegApp(App[None]):
     def __init__(
         self,
         repository: ProxyRepository,
-        coordinator_id: str,
         *,
         today: dt.date | None = None,
         strategy: str | Strategy = "rpc",
@@ -81,7 +80,6 @@ class ProxyRegApp(App[None]):
     ) -> None:
         super().__init__()
         self._repository = repository
-        self._coordinator_id = coordinator_id
         self._today = today
         self._strategy = strategy
         self._rules = rules
@@ -104,9 +102,10 @@ class ProxyRegApp(App[None]):
 
     async def on_mount(self) -> None:
         try:
-            roster = await self._repository.roster(self._coordinator_id)
+            roster = await self._repository.roster()
         except UnknownCoordinatorError:
-            self.exit(return_code=2, message=f"No coordinator {self._coordinator_id!r}.")
+            who = self._repository.coordinator_id
+            self.exit(return_code=2, message=f"No coordinator {who!r}.")
             return
         self._roster = roster
         self.sub_title = roster.coordinator.name
