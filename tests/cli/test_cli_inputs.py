@@ -350,6 +350,6 @@ def test_all_or_nothing_above_the_backends_call_limit_is_refused_before_sending(
         return state.phase.value, repository
 
     refused, repository = asyncio.run(submit("atomic"))
-    assert refused.startswith("mentors: All or nothing (--strategy atomic) takes at most 3")
+    assert refused.startswith("mentors: All or nothing (atomic) takes at most 3")
     assert asyncio.run(repository.submissions()) == []
     assert asyncio.run(submit("rpc"))[0] == "completed"

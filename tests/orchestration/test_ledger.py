@@ -7,8 +7,7 @@ import asyncio
 from harness import FAST, faulty, send, store, submission
 
 from proxyreg.domain import LedgerEntry, Outcome, RecordResult
-from proxyreg.engine import EventBus
-from proxyreg.orchestration import NOT_SENT, BulkRegistrationOrchestrator, SubmissionProgressed
+from proxyreg.orchestration import NOT_SENT, BulkRegistrationOrchestrator
 
 
 def test_the_ledger_holds_each_records_latest_outcome() -> None:
@@ -195,11 +194,3 @@ def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> N
         Outcome.FAILED,
     ]
 
-
-def test_progress_is_published_as_records_settle() -> None:
-    """Each settled record publishes done/total on the bus, ending at total."""
-    bus = EventBus()
-    seen: list[SubmissionProgressed] = []
-    bus.subscribe(SubmissionProgressed, seen.append)
-    send(submission(7), store(), bus=bus)
-    assert [(p.done, p.total) for p in seen] == [(n, 7) for n in range(1, 8)]

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from proxyreg.adapters.faults import FaultSpec, FaultSpecError, FaultyRepository, parse_fault_spec
 from proxyreg.application._errors import BadInput
 from proxyreg.domain import DEFAULT_RULES, Roster, ValidationRules
-from proxyreg.engine import EventBus
 from proxyreg.flows import FlowContext, ProxyRegistrationBloc
 from proxyreg.orchestration import STRATEGIES, BulkRegistrationOrchestrator, RetryPolicy, Strategy
 from proxyreg.ports import ProxyRepository
@@ -60,22 +59,19 @@ def compose(
     rules: ValidationRules = DEFAULT_RULES,
     seed: int | None = None,
     policy: RetryPolicy | None = None,
-    bus: EventBus | None = None,
 ) -> tuple[ProxyRegistrationBloc, BulkRegistrationOrchestrator]:
     """`build_bloc`, also answering the orchestrator (for the session, which may change
     the strategy between submissions)."""
-    bus = bus if bus is not None else EventBus()
     orchestrator = BulkRegistrationOrchestrator(
         with_faults(repository, faults),
         strategy=strategy_named(strategy),
         policy=policy,
         seed=seed,
-        bus=bus,
     )
     if clock is None:
         clock = dt.date.today if today is None else _fixed(today)
     context = FlowContext(roster, clock(), rules)
-    bloc = ProxyRegistrationBloc(context=context, gateway=orchestrator, clock=clock, bus=bus)
+    bloc = ProxyRegistrationBloc(context=context, gateway=orchestrator, clock=clock)
     return bloc, orchestrator
 
 
@@ -94,7 +90,6 @@ def build_bloc(
     rules: ValidationRules = DEFAULT_RULES,
     seed: int | None = None,
     policy: RetryPolicy | None = None,
-    bus: EventBus | None = None,
 ) -> ProxyRegistrationBloc:
     """The root bloc for ``roster``'s coordinator, sending through an orchestrator on
     ``repository``.
@@ -106,8 +101,7 @@ def build_bloc(
     - ``faults``: a `FaultSpec` or its text (``seed=7,fail_rate=0.3``) makes the backend
       misbehave on purpose, for demos and tests (None: it behaves);
     - ``rules``: the field limits and activity kinds; ``seed`` fixes the retry jitter;
-      ``policy`` the retries; ``bus`` is the bloc's bus, on which the orchestrator also
-      publishes `SubmissionProgressed` (None: a bus of its own, ``bloc.bus``).
+      ``policy`` the retries. A front end draws progress from the states it hears.
     """
     bloc, _ = compose(
         repository,
@@ -119,6 +113,5 @@ def build_bloc(
         rules=rules,
         seed=seed,
         policy=policy,
-        bus=bus,
     )
     return bloc

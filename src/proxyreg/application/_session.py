@@ -17,7 +17,6 @@ from proxyreg.application._activity import ActivityFields
 from proxyreg.application._composition import compose, strategy_named
 from proxyreg.application._errors import BadInput
 from proxyreg.domain import DEFAULT_RULES, Roster, ValidationErrors, ValidationRules
-from proxyreg.engine import EventBus
 from proxyreg.flows import (
     BulkActivityDateChanged,
     BulkActivityKindChanged,
@@ -53,11 +52,14 @@ from proxyreg.ports import ProxyRepository
 
 StateListener = Callable[[ProxyRegistrationState], object]
 
+_STRATEGY_WORDS = {"atomic": "All or nothing (atomic)"}
+"""How a refusal names a strategy that cannot take a selection."""
+
 
 class RegistrationSession(Closable):
     """The root bloc on one repository, acting for the roster's coordinator; closed on exit.
 
-    Built with `build_bloc`'s options (strategy, today, faults, rules, seed, policy, bus);
+    Built with `build_bloc`'s options (strategy, today, faults, rules, seed, policy);
     ``on_state`` hears every state the bloc emits.
     """
 
@@ -73,7 +75,6 @@ class RegistrationSession(Closable):
         on_state: StateListener | None = None,
         seed: int | None = None,
         policy: RetryPolicy | None = None,
-        bus: EventBus | None = None,
     ) -> None:
         self.repository = repository
         self.roster = roster
@@ -87,7 +88,6 @@ class RegistrationSession(Closable):
             rules=rules,
             seed=seed,
             policy=policy,
-            bus=bus,
         )
         if on_state is not None:
             self.bloc.listen(on_state)
@@ -161,15 +161,17 @@ class RegistrationSession(Closable):
         return state
 
     def _refuse_too_many_for_one_call(self, selected: int) -> None:
-        """All or nothing is one call: refuse, before anything is sent, what the backend
-        would refuse whole (the other strategies split a submission into calls it takes)."""
-        limit = self.repository.max_batch_size
-        if self.strategy == "atomic" and selected > limit:
+        """Refuse, before anything is sent, more mentors than the strategy can send in one
+        submission (all or nothing is one call; the others split into calls that fit)."""
+        strategy = self._orchestrator.strategy
+        limit = strategy.most_records(self._orchestrator.repository)
+        if limit is not None and selected > limit:
             raise BadInput.one(
                 "mentors",
                 "too_many",
-                f"All or nothing (--strategy atomic) takes at most {limit} mentors at once "
-                f"({selected} selected): choose fewer, or send them with rpc or chunked.",
+                f"{_STRATEGY_WORDS.get(strategy.name, strategy.name)} takes at most {limit} "
+                f"mentors at once ({selected} selected): choose fewer, or send them with rpc "
+                "or chunked.",
             )
 
     async def show_bulk(self, submission_id: str | None) -> BulkProxyState:

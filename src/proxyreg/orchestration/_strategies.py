@@ -10,7 +10,7 @@ import attrs
 
 from proxyreg.domain import Outcome, ProxyRecord, RecordResult
 from proxyreg.orchestration._sending import Sending, one_by_one
-from proxyreg.ports import BatchUnsupportedError
+from proxyreg.ports import BatchUnsupportedError, ProxyRepository
 
 
 class Strategy(Protocol):
@@ -18,6 +18,11 @@ class Strategy(Protocol):
 
     @property
     def name(self) -> str: ...
+
+    def most_records(self, repository: ProxyRepository) -> int | None:
+        """The most records one submission may hold with this strategy on ``repository``
+        (None: any number; the strategy splits them into calls the backend takes)."""
+        ...
 
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None: ...
 
@@ -37,6 +42,9 @@ class ChunkedStrategy:
     chunk_size: int = attrs.field(default=5, validator=attrs.validators.ge(1))
     parallelism: int = attrs.field(default=4, validator=attrs.validators.ge(1))
     name: str = "chunked"
+
+    def most_records(self, repository: ProxyRepository) -> int | None:
+        return None
 
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
         one_call = True  # until the backend says it has no batch call
@@ -73,6 +81,9 @@ class RpcStrategy:
     fallback: ChunkedStrategy = ChunkedStrategy()
     name: str = "rpc"
 
+    def most_records(self, repository: ProxyRepository) -> int | None:
+        return None
+
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
         async def send_once(batch: Sequence[ProxyRecord]) -> Sequence[RecordResult]:
             return await sending.repository.register(batch)
@@ -97,12 +108,19 @@ class AtomicStrategy:
 
     name: str = "atomic"
 
+    def most_records(self, repository: ProxyRepository) -> int | None:
+        """One transaction is one call: at most what the backend takes per call."""
+        return repository.max_batch_size
+
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
-        if len(records) > sending.repository.max_batch_size:
+        # A front end refuses a larger selection before anything is sent (it asks
+        # `most_records`); a caller that did not ask finds every record refused here.
+        limit = self.most_records(sending.repository)
+        if limit is not None and len(records) > limit:
             sending.report_all(
                 records,
                 Outcome.REJECTED,
-                f"All or nothing takes at most {sending.repository.max_batch_size} mentors.",
+                f"All or nothing takes at most {limit} mentors.",
                 "too_many",
             )
             return
