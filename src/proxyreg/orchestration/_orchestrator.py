@@ -26,9 +26,9 @@ class BulkRegistrationOrchestrator:
     For each submission it: keeps the submission in the ledger before sending;
     sends the records with the strategy (``rpc`` by default); reports each
     record's outcome as it arrives, to ``on_result`` and to the ledger (a screen's
-    progress is read from the bloc's state, which ``on_result`` feeds); and asks the repository which records left in doubt
-    (a timeout, a dropped connection) did land, so that nothing that landed is
-    shown as failed. It is the flows' `SubmissionGateway`.
+    progress is read from the bloc's state, which ``on_result`` feeds); and asks
+    the repository which records left in doubt (a timeout, a dropped connection)
+    did land, so that nothing that landed is shown as failed. It is the flows' `SubmissionGateway`.
     """
 
     def __init__(
