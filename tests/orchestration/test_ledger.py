@@ -193,4 +193,3 @@ def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> N
         Outcome.FAILED,
         Outcome.FAILED,
     ]
-
