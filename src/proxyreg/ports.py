@@ -42,6 +42,19 @@ class TransientError(Exception):
         self.retry_after = retry_after
 
 
+class BackendUnavailableError(Exception):
+    """The backend cannot serve proxyreg as it is; the message says why in a coordinator's
+    words (it cannot be reached, it cannot be opened). A driver's own errors stay in its
+    adapter: this, or another error of this module, is what reaches a front end."""
+
+
+class NoSchemaError(BackendUnavailableError):
+    """The database has no proxyreg schema (or not all of it) yet."""
+
+    def __init__(self) -> None:
+        super().__init__("This database has no proxyreg schema: run `proxyreg init`.")
+
+
 class BatchUnsupportedError(Exception):
     """The backend has no batch call (e.g. the batch function is not deployed): send one by one."""
 

@@ -32,9 +32,14 @@ from contract.repository_contract import record
 from contract.world import KARI, OLA, PAUSED_ID, WORLD
 from pg import reset, throwaway_database
 from proxyreg.adapters.memory import InMemoryRepository
-from proxyreg.adapters.postgres import PostgresRepository, migrate, migrations
+from proxyreg.adapters.postgres import PostgresRepository, coordinators, migrate, migrations
 from proxyreg.domain import Outcome, ProxyRecord, RecordResult, Submission
-from proxyreg.ports import BatchTooLargeError, UnknownSubmissionError
+from proxyreg.ports import (
+    BackendUnavailableError,
+    BatchTooLargeError,
+    NoSchemaError,
+    UnknownSubmissionError,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -626,3 +631,28 @@ def test_postgres_answers_as_the_in_memory_backend(database: str) -> None:
             loop.run_until_complete(repo.close())
     finally:
         loop.close()
+
+
+def test_a_database_without_the_schema_is_named_as_such() -> None:
+    """Before `migrate`, the owner's reads and a coordinator's calls raise NoSchemaError
+    (the port's words), not psycopg's UndefinedTable."""
+
+    async def scenario(dsn: str) -> list[str]:
+        raised = []
+        async with await PostgresRepository.open(dsn, KARI.id) as repo:
+            for call in (coordinators(dsn), repo.roster(), repo.submissions()):
+                try:
+                    await call
+                except NoSchemaError as error:
+                    raised.append(str(error))
+        return raised
+
+    with throwaway_database("proxyreg_bare", migrated=False) as bare:
+        said = "This database has no proxyreg schema: run `proxyreg init`."
+        assert [said] * 3 == run(scenario(bare))
+
+
+def test_a_server_that_cannot_be_reached_is_named_with_its_address() -> None:
+    """Nothing listens: BackendUnavailableError naming the server, not psycopg's error."""
+    with pytest.raises(BackendUnavailableError, match=r"cannot be reached: .*127\.0\.0\.1"):
+        run(coordinators("postgresql://postgres@127.0.0.1:1/none"))

@@ -30,6 +30,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from proxyreg._closable import Closable
+from proxyreg.adapters._pg_errors import understood, understood_calls
 from proxyreg.adapters._pg_wire import pg_text, rpc_element
 from proxyreg.adapters._settings import DEFAULT_COORDINATOR_SETTING
 from proxyreg.domain import (
@@ -83,6 +84,7 @@ def migrations() -> tuple[tuple[str, str], ...]:
     return tuple((name.removesuffix(".sql"), text) for name, text in found)
 
 
+@understood_calls
 async def migrate(dsn: str) -> tuple[str, ...]:
     """Apply the migrations not applied yet, in order, each in its own transaction.
 
@@ -114,6 +116,7 @@ async def migrate(dsn: str) -> tuple[str, ...]:
     return tuple(applied_now)
 
 
+@understood_calls
 async def seed(
     dsn: str,
     coordinators: Iterable[Coordinator],
@@ -153,6 +156,7 @@ async def seed(
         )
 
 
+@understood_calls
 async def coordinators(dsn: str) -> tuple[Coordinator, ...]:
     """Every coordinator in the database, in name order, read as the owner."""
     async with await AsyncConnection.connect(dsn) as conn:
@@ -162,6 +166,7 @@ async def coordinators(dsn: str) -> tuple[Coordinator, ...]:
         return tuple(Coordinator(r[0], r[1], r[2]) for r in await cursor.fetchall())
 
 
+@understood_calls
 async def default_coordinator(dsn: str) -> str | None:
     """The coordinator a front end acts as when none is named (the owner's setting), or None."""
     async with await AsyncConnection.connect(dsn) as conn:
@@ -172,6 +177,7 @@ async def default_coordinator(dsn: str) -> str | None:
         return None if row is None else str(row[0])
 
 
+@understood_calls
 async def set_default_coordinator(dsn: str, coordinator_id: str) -> None:
     """Make ``coordinator_id`` the default, as the owner; raises `UnknownCoordinatorError`."""
     async with await AsyncConnection.connect(dsn) as conn:
@@ -232,7 +238,8 @@ class PostgresRepository(Closable):
             kwargs={"autocommit": True},
             open=False,
         )
-        await pool.open(wait=True)
+        with understood():
+            await pool.open(wait=True)
         return cls(
             pool,
             coordinator_id,
@@ -274,6 +281,9 @@ class PostgresRepository(Closable):
                 yield conn
         except QueryCanceled as exc:
             raise TimeoutError(f"PostgreSQL cancelled the statement: {exc}") from exc
+        except psycopg.Error:
+            with understood():  # no schema, no connection: the port's errors
+                raise
 
     # --- roster ----------------------------------------------------------------------
     async def roster(self) -> Roster:

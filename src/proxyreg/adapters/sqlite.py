@@ -63,6 +63,7 @@ from proxyreg.ports import (
     PAUSED,
     REGISTERED_MESSAGE,
     REPLAY_MESSAGE,
+    BackendUnavailableError,
     BatchTooLargeError,
     TransientError,
     UnknownCoordinatorError,
@@ -83,7 +84,7 @@ class RepositoryClosedError(RuntimeError):
     """A call on a repository that was closed."""
 
 
-class SchemaError(RuntimeError):
+class SchemaError(BackendUnavailableError):
     """The database file's schema is not one this version can use (newer, or a broken migration)."""
 
 
@@ -619,8 +620,12 @@ class SqliteDatabase(Closable):
         loop = asyncio.get_running_loop()
         try:
             connection = await loop.run_in_executor(executor, connect, os.fspath(path))
-        except BaseException:
+        except BaseException as error:
             executor.shutdown(wait=False)
+            if isinstance(error, sqlite3.Error):
+                raise BackendUnavailableError(
+                    f"{os.fspath(path)} cannot be opened as a proxyreg database: {error}."
+                ) from error
             raise
         return cls(_Database(connection, rules), executor, max_batch_size)
 
@@ -636,13 +641,23 @@ class SqliteDatabase(Closable):
             self._executor.shutdown(wait=False)
 
     async def run(self, work: Callable[[_Database], T]) -> T:
-        """Run ``work`` on the worker thread, after every call made before it."""
+        """Run ``work`` on the worker thread, after every call made before it.
+
+        sqlite3's errors stay here: a file that fails under a call (its disk, its lock
+        held past the busy timeout) is `BackendUnavailableError`; a constraint a call
+        breaks (`sqlite3.IntegrityError`, a caller's mistake) passes as it is.
+        """
         if self._closed:
             raise RepositoryClosedError("This SQLite database is closed.")
         database = self._database
-        return await asyncio.get_running_loop().run_in_executor(
-            self._executor, lambda: work(database)
-        )
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, lambda: work(database)
+            )
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as error:
+            raise BackendUnavailableError(f"The SQLite database failed: {error}.") from error
 
     @property
     def max_batch_size(self) -> int:

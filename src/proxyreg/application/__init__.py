@@ -34,6 +34,7 @@ from proxyreg.application._field_text import (
 )
 from proxyreg.application._session import RegistrationSession, StateListener
 from proxyreg.orchestration import Strategy
+from proxyreg.ports import BackendUnavailableError, NoSchemaError, ProxyRepository
 
 __all__ = [
     "DATABASE_VARIABLE",
@@ -45,8 +46,11 @@ __all__ = [
     "Acting",
     "ActivityFields",
     "Backend",
+    "BackendUnavailableError",
     "BadInput",
     "FieldReading",
+    "NoSchemaError",
+    "ProxyRepository",
     "RegistrationSession",
     "StateListener",
     "Strategy",

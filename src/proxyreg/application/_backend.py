@@ -18,7 +18,6 @@ Any other ``scheme://`` is refused, naming the supported ones.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Protocol
@@ -30,7 +29,7 @@ from proxyreg import demo_data
 from proxyreg.adapters.sqlite import SqliteDatabase
 from proxyreg.application._errors import BadInput
 from proxyreg.domain import Coordinator, Roster
-from proxyreg.ports import ProxyRepository
+from proxyreg.ports import BackendUnavailableError, ProxyRepository
 
 DEFAULT_DATABASE = "proxyreg.db"
 DATABASE_VARIABLE = "PROXYREG_DB"
@@ -307,10 +306,8 @@ async def _open_sqlite(url: str, *, create: bool, writes: bool) -> AsyncIterator
     async with AsyncExitStack() as stack:
         try:
             database = await stack.enter_async_context(await SqliteDatabase.open(url))
-        except sqlite3.Error as error:
-            raise BadInput.one(
-                "db", "unusable", f"{url} cannot be opened as a proxyreg database: {error}."
-            ) from None
+        except BackendUnavailableError as error:
+            raise BadInput.one("db", "unusable", str(error)) from None
         yield _SqliteBackend(url, database)
 
 

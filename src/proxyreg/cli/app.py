@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 from collections.abc import Sequence
 
-from proxyreg.application import BadInput, backend_url
+from proxyreg.application import BackendUnavailableError, BadInput, backend_url
 from proxyreg.cli.command import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
@@ -44,7 +43,7 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
         return _refused(args, BadInputError(bad.errors).problems)
     except KeyboardInterrupt:
         return 130
-    except (OSError, sqlite3.Error, _driver_error()) as broke:
+    except (OSError, BackendUnavailableError) as broke:
         print(f"proxyreg: error: {broke}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -96,12 +95,3 @@ def _problem_json(problem: InputProblem) -> dict[str, object]:
     if problem.row is not None:
         shown["row"] = problem.row
     return shown
-
-
-def _driver_error() -> type[Exception]:
-    """psycopg's base error when the PostgreSQL extra is installed (else a stand-in)."""
-    try:
-        import psycopg  # noqa: PLC0415 - an extra
-    except ImportError:
-        return sqlite3.Error
-    return psycopg.Error
