@@ -9,10 +9,17 @@ import pathlib
 import pytest
 
 from contract.world import KARI, OLA, WORLD
-from pg import HOST, PORT, USER, throwaway_database
+from pg import HOST, PORT, USER, reset, throwaway_database
+from postgrest_standin import ANON_KEY, PostgrestStandIn, token
 from proxyreg.adapters.postgres import PostgresRepository, seed
 from proxyreg.adapters.sqlite import SqliteRepository
-from proxyreg.application import DEFAULT_DATABASE, open_backend
+from proxyreg.application import (
+    DEFAULT_DATABASE,
+    SUPABASE_KEY_VARIABLE,
+    SUPABASE_TOKEN_VARIABLE,
+    BadInput,
+    open_backend,
+)
 
 
 def test_no_database_named_means_sqlite_in_the_working_directory(
@@ -67,3 +74,32 @@ def test_a_postgresql_url_opens_postgres_as_the_coordinator() -> None:
             (PostgresRepository, KARI.id, KARI.id),
             (PostgresRepository, OLA.id, OLA.id),
         ]
+
+
+@pytest.mark.postgres
+def test_a_supabase_url_acts_as_the_tokens_coordinator() -> None:
+    """supabase+http://… with the key and token in the environment: the token's coordinator
+    is the only one shown and acts; naming another is bad input naming ``as``, and the
+    owner's steps (schema, demo world) are refused naming ``db``."""
+    with throwaway_database() as dsn, PostgrestStandIn(dsn).running() as server:
+        asyncio.run(reset(dsn, WORLD))
+        environ = {SUPABASE_KEY_VARIABLE: ANON_KEY, SUPABASE_TOKEN_VARIABLE: token(OLA.id)}
+
+        async def scenario() -> tuple[list[str], str, list[str], list[str]]:
+            async with open_backend(f"supabase+{server.url}", environ=environ) as backend:
+                for owners_step in (backend.create_schema, backend.load_demo):
+                    with pytest.raises(BadInput, match="postgresql:// URL"):
+                        await owners_step()
+                shown = [c.id for c in await backend.coordinators()]
+                async with backend.acting_as() as acting:
+                    mentors = [m.id for m in (await acting.repository.roster()).mentors]
+                try:
+                    async with backend.acting_as(KARI.id):
+                        pass
+                except BadInput as bad:
+                    return shown, acting.coordinator.id, mentors, [e.field for e in bad.errors]
+            return shown, acting.coordinator.id, mentors, []
+
+        expected = ([OLA.id], OLA.id, sorted(WORLD.assigned_to(OLA.id)), ["as"])
+        shown, who, mentors, refused = asyncio.run(scenario())
+        assert expected == (shown, who, sorted(mentors), refused)

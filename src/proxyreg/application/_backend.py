@@ -236,15 +236,10 @@ class _SupabaseBackend(_Administered):
         self._coordinator_id = coordinator_id
 
     async def create_schema(self) -> None:
-        raise BadInput.one(
-            "db",
-            "unsupported",
-            "The Supabase API cannot create the schema: run `proxyreg init` with the "
-            "project database's postgresql:// URL.",
-        )
+        raise _owners_step("create the schema", "proxyreg init")
 
     async def load_demo(self) -> None:
-        await self.create_schema()
+        raise _owners_step("load the demo world", "proxyreg init --demo")
 
     async def coordinators(self) -> tuple[Coordinator, ...]:
         return ((await self._repository.roster()).coordinator,)
@@ -255,6 +250,15 @@ class _SupabaseBackend(_Administered):
     @asynccontextmanager
     async def _bound(self, coordinator_id: str) -> AsyncIterator[ProxyRepository]:
         yield self._repository
+
+
+def _owners_step(what: str, command: str) -> BadInput:
+    return BadInput.one(
+        "db",
+        "unsupported",
+        f"A coordinator's Supabase token cannot {what}: run `{command}` with the project "
+        "database's postgresql:// URL (its owner).",
+    )
 
 
 @asynccontextmanager
