@@ -654,5 +654,7 @@ def test_a_database_without_the_schema_is_named_as_such() -> None:
 
 def test_a_server_that_cannot_be_reached_is_named_with_its_address() -> None:
     """Nothing listens: BackendUnavailableError naming the server, not psycopg's error."""
-    with pytest.raises(BackendUnavailableError, match=r"cannot be reached: .*127\.0\.0\.1"):
+    with pytest.raises(
+        BackendUnavailableError, match=r"cannot be reached or went away: .*127\.0\.0\.1"
+    ):
         run(coordinators("postgresql://postgres@127.0.0.1:1/none"))

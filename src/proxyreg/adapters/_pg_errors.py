@@ -35,7 +35,9 @@ def understood() -> Iterator[None]:
         if not _lost_connection(error):
             raise
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise BackendUnavailableError(f"The database cannot be reached: {reason}") from error
+        raise BackendUnavailableError(
+            f"PostgreSQL cannot be reached or went away: {reason}"
+        ) from error
 
 
 def _lost_connection(error: psycopg.OperationalError) -> bool:
