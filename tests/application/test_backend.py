@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import pathlib
+import sys
 
 import pytest
 
+import proxyreg.adapters
 from proxyreg import demo_data
 from proxyreg.application import (
     SUPABASE_KEY_VARIABLE,
+    BackendUnavailableError,
     BadInput,
     RegistrationSession,
     build_bloc,
@@ -127,3 +130,22 @@ def test_postgres_urls_are_postgres(url: str) -> None:
             return backend.url
 
     assert url == asyncio.run(scenario())
+
+
+def test_a_missing_driver_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL without psycopg installed: BackendUnavailableError naming the extra."""
+    monkeypatch.delitem(sys.modules, "proxyreg.adapters.postgres", raising=False)
+    monkeypatch.delattr(proxyreg.adapters, "postgres", raising=False)
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+
+    async def scenario() -> None:
+        async with open_backend("postgresql://nowhere/db"):
+            pass
+
+    with pytest.raises(BackendUnavailableError) as raised:
+        asyncio.run(scenario())
+    expected = (
+        "PostgreSQL needs the proxyreg[postgres] extra: pip install 'proxyreg[postgres]' "
+        "(psycopg is not installed)."
+    )
+    assert expected == str(raised.value)

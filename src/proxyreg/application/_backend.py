@@ -18,8 +18,13 @@ Any other ``scheme://`` is refused, naming the supported ones.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Mapping
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+)
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
@@ -199,7 +204,8 @@ class _SqliteBackend(_Administered):
 
 class _PostgresBackend(_Administered):
     def __init__(self, url: str) -> None:
-        from proxyreg.adapters import postgres  # noqa: PLC0415 - an extra, see above
+        with _extra("postgres", "PostgreSQL"):
+            from proxyreg.adapters import postgres  # noqa: PLC0415 - an extra, see above
 
         self.url = url
         self._postgres = postgres
@@ -250,6 +256,18 @@ class _SupabaseBackend(_Administered):
     @asynccontextmanager
     async def _bound(self, coordinator_id: str) -> AsyncIterator[ProxyRepository]:
         yield self._repository
+
+
+@contextmanager
+def _extra(extra: str, backend: str) -> Iterator[None]:
+    """An optional driver that is not installed, said as what to install."""
+    try:
+        yield
+    except ModuleNotFoundError as missing:
+        raise BackendUnavailableError(
+            f"{backend} needs the proxyreg[{extra}] extra: pip install 'proxyreg[{extra}]' "
+            f"({missing.name} is not installed)."
+        ) from missing
 
 
 def _owners_step(what: str, command: str) -> BadInput:
@@ -317,10 +335,11 @@ async def _open_sqlite(url: str, *, create: bool, writes: bool) -> AsyncIterator
 
 @asynccontextmanager
 async def _open_supabase(url: str, environ: Mapping[str, str]) -> AsyncIterator[Backend]:
-    from proxyreg.adapters.supabase import (  # noqa: PLC0415 - an extra, see above
-        SupabaseRepository,
-        token_subject,
-    )
+    with _extra("supabase", "Supabase"):
+        from proxyreg.adapters.supabase import (  # noqa: PLC0415 - an extra, see above
+            SupabaseRepository,
+            token_subject,
+        )
 
     missing = [v for v in (SUPABASE_KEY_VARIABLE, SUPABASE_TOKEN_VARIABLE) if not environ.get(v)]
     if missing:
