@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from proxyreg.application import ActivityFields, RegistrationSession, Strategy
+from proxyreg.application import ActivityFields, RegistrationSession, RetryPolicy, Strategy
 from proxyreg.domain import Roster
 from proxyreg.flows import ActiveFlow, BulkProxyState
-from proxyreg.orchestration import RetryPolicy
 from proxyreg.ports import ProxyRepository
 
 TODAY = dt.date(2026, 11, 25)

@@ -33,7 +33,7 @@ from proxyreg.application._field_text import (
     text_of,
 )
 from proxyreg.application._session import RegistrationSession, StateListener
-from proxyreg.orchestration import Strategy
+from proxyreg.orchestration import RetryPolicy, Strategy
 from proxyreg.ports import BackendUnavailableError, NoSchemaError, ProxyRepository
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "NoSchemaError",
     "ProxyRepository",
     "RegistrationSession",
+    "RetryPolicy",
     "StateListener",
     "Strategy",
     "backend_url",
