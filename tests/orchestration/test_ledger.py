@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from harness import FAST, faulty, send, store, submission
 
+from proxyreg.adapters.memory import InMemoryRepository
 from proxyreg.domain import LedgerEntry, Outcome, RecordResult
 from proxyreg.orchestration import NOT_SENT, BulkRegistrationOrchestrator
+from support import OTHER_ROSTER, ROSTER
 
 
 def test_the_ledger_holds_each_records_latest_outcome() -> None:
@@ -193,3 +196,13 @@ def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> N
         Outcome.FAILED,
         Outcome.FAILED,
     ]
+
+
+def test_only_the_repositorys_coordinator_can_be_asked_for_the_latest() -> None:
+    """latest() for another coordinator than the repository acts for is a wiring mistake:
+    ValueError, rather than answering for the wrong coordinator."""
+    backend = InMemoryRepository.of_rosters(ROSTER, OTHER_ROSTER)
+    orchestrator = BulkRegistrationOrchestrator(backend)
+    with pytest.raises(ValueError, match="acts for coord-1, not coord-2"):
+        asyncio.run(orchestrator.latest(OTHER_ROSTER.coordinator.id))
+    assert asyncio.run(orchestrator.latest(ROSTER.coordinator.id)) is None

@@ -159,6 +159,8 @@ class BulkRegistrationOrchestrator:
         Records of a submission sent in this process keep coming; those the ledger
         holds no outcome for, or only ``unknown`` (a crash, a restart, a ledger write
         or a check that did not get through), are reconciled now and the ledger updated.
+        Only the coordinator the repository acts for can be asked: a bloc whose roster is
+        another coordinator's was wired to the wrong repository (`ValueError`).
         """
         if coordinator_id != self.repository.coordinator_id:
             raise ValueError(
