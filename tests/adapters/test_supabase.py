@@ -29,7 +29,13 @@ from proxyreg.adapters.supabase import (
 )
 from proxyreg.domain import Outcome, ProxyRecord, RecordResult, Submission
 from proxyreg.orchestration import NO_ANSWER, NOT_SAVED, BulkRegistrationOrchestrator, RetryPolicy
-from proxyreg.ports import INVALID, BatchTooLargeError, BatchUnsupportedError, TransientError
+from proxyreg.ports import (
+    INVALID,
+    BatchTooLargeError,
+    BatchUnsupportedError,
+    NoSchemaError,
+    TransientError,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -448,3 +454,25 @@ def test_sqlstates_map_to_postgrests_statuses() -> None:
         )
     ] == [409, 403, 400, 413, 500, 503, 400, 404, 500, 500, 503, 500]  # fmt: skip
     assert status_of("42501", authenticated=False) == 401
+
+
+def test_a_project_without_the_schema_is_named_as_such() -> None:
+    """Over a database nobody migrated, reading the roster and the ledger raises the port's
+    NoSchemaError, not the API's error for a missing table or function."""
+    with (
+        throwaway_database("proxyreg_bare", migrated=False) as bare,
+        PostgrestStandIn(bare).running() as server,
+    ):
+
+        async def scenario() -> list[str]:
+            said = []
+            async with await SupabaseRepository.open(server.url, ANON_KEY, token(KARI.id)) as repo:
+                for call in (repo.roster(), repo.submissions()):
+                    try:
+                        await call
+                    except NoSchemaError as error:
+                        said.append(str(error))
+            return said
+
+        expected = "This database has no proxyreg schema: run `proxyreg init`."
+        assert [expected] * 2 == run(scenario())

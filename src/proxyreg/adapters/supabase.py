@@ -57,6 +57,7 @@ from proxyreg.ports import (
     INVALID,
     BatchTooLargeError,
     BatchUnsupportedError,
+    NoSchemaError,
     TransientError,
     UnknownCoordinatorError,
     UnknownSubmissionError,
@@ -69,6 +70,8 @@ RETRYABLE_STATUSES = frozenset({429, 503})
 
 _REJECTION_CODES = {400: INVALID, 401: FORBIDDEN, 403: FORBIDDEN, 409: CONFLICT}
 _FUNCTION_NOT_FOUND = "PGRST202"
+# A table, function or schema the API cannot find (PostgREST's codes and PostgreSQL's).
+_NO_SCHEMA_CODES = frozenset({"PGRST202", "PGRST205", "42P01", "42883", "3F000"})
 _KEYS_PER_LOOKUP = 100  # client keys per GET: the URL stays far below gateway limits
 _PAGE = 1000  # rows per GET: Supabase answers at most 1,000 rows (its default max-rows)
 
@@ -264,6 +267,8 @@ class SupabaseRepository(Closable):
                 raise TransientError(error.status, error.message, error.retry_after) from error
             if error.status in (401, 403):
                 raise PermissionError(error.message) from error
+            if error.code in _NO_SCHEMA_CODES:
+                raise NoSchemaError() from error
             raise
 
     async def _rows(self, table: str, columns: str, **equal: str) -> list[dict[str, Any]]:
