@@ -15,6 +15,8 @@ What comes back is mapped as the port wants it:
 - 413 (SQLSTATE ``PT413``): `BatchTooLargeError`; the batch function missing (404
   ``PGRST202``): `BatchUnsupportedError`;
 - 429 and 503: `TransientError` with the server's Retry-After (nothing was stored);
+- a read that finds no table, view or ledger function (``PGRST205``, ``PGRST202``,
+  ``42P01``): `NoSchemaError`, the project has no proxyreg schema yet;
 - any other 5xx (`ServerError`), a read timeout (`TimeoutError`) or a dropped or refused
   connection (`ConnectionError`): no answer, every record in doubt; the orchestrator asks
   `find_registered`, through the same API, which of them landed.
