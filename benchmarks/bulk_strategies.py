@@ -68,7 +68,7 @@ async def naive(repo: FaultyRepository, sub: Submission) -> Answers:
     """The baseline: one ``register_one`` call per mentor, each awaited before the next."""
     answers: Answers = {}
     for record in sub.records:
-        answers[record.mentor_id] = await repo.register_one(sub.coordinator_id, record)
+        answers[record.mentor_id] = await repo.register_one(record)
     return answers
 
 

@@ -37,7 +37,7 @@ from _fixtures import COORDINATOR, DRAFT, mentor_ids, roster
 from _postgres import throwaway_database, unreachable, url_of
 from _report import Samples, Section, Table, Target, main, seconds, spread, times
 
-from proxyreg.adapters.sqlite import SqliteRepository
+from proxyreg.adapters.sqlite import SqliteDatabase, SqliteRepository
 from proxyreg.domain import Outcome, ProxyRecord
 from proxyreg.ports import ProxyRepository
 
@@ -97,7 +97,7 @@ async def one_call_per_mentor(repository: ProxyRepository) -> float:
     ]
     start = time.perf_counter()
     for record in records:
-        result = await repository.register_one(COORDINATOR.id, record)
+        result = await repository.register_one(record)
         if result.outcome is not Outcome.REGISTERED:
             raise RuntimeError(f"{record.mentor_id}: {result}")
     return time.perf_counter() - start
@@ -113,7 +113,7 @@ def fresh_sqlite() -> Iterator[str]:
         path = str(pathlib.Path(folder) / "bench.db")
 
         async def build() -> None:
-            async with await SqliteRepository.open(path) as repository:
+            async with await SqliteDatabase.open(path) as repository:
                 await repository.add_world(
                     [COORDINATOR],
                     ROSTER.mentors,
@@ -126,7 +126,7 @@ def fresh_sqlite() -> Iterator[str]:
 
 
 async def _sqlite_baseline(path: str) -> float:
-    async with await SqliteRepository.open(path) as repository:
+    async with await SqliteRepository.open(path, COORDINATOR.id) as repository:
         return await one_call_per_mentor(repository)
 
 

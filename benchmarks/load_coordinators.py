@@ -27,20 +27,9 @@ from _postgres import dsn_of, skipped, throwaway_database, unreachable
 from _report import Samples, Section, Table, Target, main, seconds, spread
 
 from proxyreg.adapters.postgres import PostgresRepository, migrate, seed
+from proxyreg.application import ActivityFields, RegistrationSession
 from proxyreg.domain import Coordinator, Mentor, Roster
-from proxyreg.flows import (
-    BulkActivityDateChanged,
-    BulkActivityKindChanged,
-    BulkActivitySubmitted,
-    BulkAllMentorsSelected,
-    BulkDurationChanged,
-    BulkFlowEntered,
-    BulkNewSubmissionStarted,
-    BulkPhase,
-    FlowContext,
-    ProxyRegistrationBloc,
-)
-from proxyreg.orchestration import BulkRegistrationOrchestrator
+from proxyreg.flows import BulkPhase
 
 SCRIPT = "benchmarks/load_coordinators.py"
 TITLE = "Load: 20 coordinators × 100 mentors at once on PostgreSQL"
@@ -74,31 +63,16 @@ def rosters() -> tuple[Roster, ...]:
 async def one_coordinator(dsn: str, coordinator: str, start: asyncio.Event) -> float:
     """Fill in the bulk screen, wait for the start, Submit; the seconds until all settled."""
     async with await PostgresRepository.open(dsn, coordinator, min_size=1, max_size=2) as repo:
-        roster = await repo.roster(coordinator)
-        bloc = ProxyRegistrationBloc(
-            context=FlowContext(roster, TODAY), gateway=BulkRegistrationOrchestrator(repo)
-        )
-        try:
-            await bloc.add(BulkFlowEntered())
-            if bloc.state.bulk.submission_id is not None:  # the last run's, restored
-                await bloc.add(BulkNewSubmissionStarted())
-            for event in (
-                BulkAllMentorsSelected(),
-                BulkActivityKindChanged("phone_call"),
-                BulkActivityDateChanged(TODAY),
-                BulkDurationChanged(20),
-            ):
-                await bloc.add(event)
+        roster = await repo.roster()
+        async with RegistrationSession(repo, roster, today=TODAY) as session:
+            await session.fill_bulk(None, ActivityFields("phone_call", TODAY, 20))
             await start.wait()
             began = time.perf_counter()
-            await bloc.add(BulkActivitySubmitted())
-            await bloc.settled()
+            bulk = await session.submit_filled_bulk()
             took = time.perf_counter() - began
-            if bloc.state.bulk.phase is not BulkPhase.COMPLETED:
-                raise RuntimeError(f"{coordinator}: ended {bloc.state.bulk.phase.value}")
-            return took
-        finally:
-            await bloc.close()
+        if bulk.phase is not BulkPhase.COMPLETED:
+            raise RuntimeError(f"{coordinator}: ended {bulk.phase.value}")
+        return took
 
 
 async def one_run(dsn: str, coordinators: Sequence[str]) -> tuple[list[float], float]:

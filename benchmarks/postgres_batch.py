@@ -92,7 +92,7 @@ def element(r: ProxyRecord) -> dict[str, object]:
 async def via_rpc(repo: PostgresRepository, batch: Sequence[ProxyRecord], want: Outcome) -> None:
     """Send ``batch`` through `register`, in calls of at most BATCH; every answer ``want``."""
     for start in range(0, len(batch), BATCH):
-        answers = await repo.register(COORDINATOR.id, batch[start : start + BATCH])
+        answers = await repo.register(batch[start : start + BATCH])
         if any(a.outcome is not want for a in answers):
             wrong = next(a for a in answers if a.outcome is not want)
             raise RuntimeError(f"expected {want.value}, got {wrong}")

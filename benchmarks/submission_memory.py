@@ -25,6 +25,7 @@ from _fixtures import DRAFT, TODAY, peak_rss_mb, roster
 from _report import Samples, Section, Table, Target, main, seconds
 
 from proxyreg.adapters.memory import InMemoryRepository
+from proxyreg.application import build_bloc
 from proxyreg.domain import ValidationRules
 from proxyreg.flows import (
     BulkActivityDateChanged,
@@ -34,11 +35,8 @@ from proxyreg.flows import (
     BulkDurationChanged,
     BulkFlowEntered,
     BulkPhase,
-    FlowContext,
-    ProxyRegistrationBloc,
     ProxyRegistrationState,
 )
-from proxyreg.orchestration import BulkRegistrationOrchestrator
 
 SCRIPT = "benchmarks/submission_memory.py"
 MENTORS = 10_000
@@ -50,8 +48,8 @@ async def submit_all(count: int) -> float:
     """Seconds for a whole bulk submission of ``count`` mentors; raises unless all landed."""
     mentors = roster(count)
     repository = InMemoryRepository.of_rosters(mentors)
-    context = FlowContext(mentors, TODAY, ValidationRules(max_selection=count))
-    bloc = ProxyRegistrationBloc(context=context, gateway=BulkRegistrationOrchestrator(repository))
+    rules = ValidationRules(max_selection=count)
+    bloc = build_bloc(repository, mentors, today=TODAY, rules=rules)
     shown: list[ProxyRegistrationState] = [bloc.state]
     bloc.listen(lambda state: shown.__setitem__(0, state))
     start = time.perf_counter()

@@ -60,13 +60,15 @@ def _admin() -> psycopg.Connection[tuple[object, ...]]:
 
 
 @contextmanager
-def throwaway_database(prefix: str = "proxyreg_test") -> Iterator[str]:
-    """A new, migrated database of its own; dropped on the way out, whatever happened."""
+def throwaway_database(prefix: str = "proxyreg_test", *, migrated: bool = True) -> Iterator[str]:
+    """A new database of its own, migrated unless told not to; dropped on the way out,
+    whatever happened."""
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:10]}"
     with _admin() as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        asyncio.run(migrate(dsn_of(name)))
+        if migrated:
+            asyncio.run(migrate(dsn_of(name)))
         yield dsn_of(name)
     finally:
         with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:

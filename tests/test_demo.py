@@ -11,7 +11,7 @@ import attrs
 from rich.console import Console
 
 from proxyreg.cli import main
-from proxyreg.demo import run_demo
+from proxyreg.cli.demo import run_demo
 from support import TODAY
 
 

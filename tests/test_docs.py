@@ -5,8 +5,9 @@ from __future__ import annotations
 import pathlib
 
 import attrs
+import pytest
 
-from proxyreg import flows
+from proxyreg import demo_data, flows
 
 EVENTS_DOC = (pathlib.Path(__file__).parents[1] / "docs" / "events.md").read_text()
 
@@ -41,3 +42,21 @@ def test_every_state_field_is_documented() -> None:
         if f"`{f.name}:" not in EVENTS_DOC
     ]
     assert missing == []
+
+
+README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+OWN = set(demo_data.ASSIGNMENTS[demo_data.COORDINATOR.id])
+
+
+def test_the_readmes_embedding_snippet_runs_as_written(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's "Embedding in a UI" program, run as it stands, registers the demo
+    coordinator's active mentors and says so."""
+    section = README.split("## Embedding in a UI", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "README.md", "exec"), {"__name__": "__main__"})
+    active = sum(1 for m in demo_data.MENTORS if m.active and m.id in OWN)
+    assert f"completed: {active} of {active} answered" == capsys.readouterr().out.splitlines()[-1]
+    assert (tmp_path / "example.db").exists()

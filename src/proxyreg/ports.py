@@ -42,6 +42,19 @@ class TransientError(Exception):
         self.retry_after = retry_after
 
 
+class BackendUnavailableError(Exception):
+    """The backend cannot serve proxyreg as it is; the message says why in a coordinator's
+    words (it cannot be reached, it cannot be opened). A driver's own errors stay in its
+    adapter: this, or another error of this module, is what reaches a front end."""
+
+
+class NoSchemaError(BackendUnavailableError):
+    """The database has no proxyreg schema (or not all of it) yet."""
+
+    def __init__(self) -> None:
+        super().__init__("This database has no proxyreg schema: run `proxyreg init`.")
+
+
 class BatchUnsupportedError(Exception):
     """The backend has no batch call (e.g. the batch function is not deployed): send one by one."""
 
@@ -72,37 +85,51 @@ def paused_message(mentor_name: str) -> str:
 
 
 class ProxyRepository(Protocol):
-    """Where proxy records are kept, keyed by their client keys, and the submission ledger."""
+    """Where proxy records are kept, keyed by their client keys, and the submission ledger.
+
+    A repository acts for the one coordinator it was opened (or bound) for, like a client
+    signed in as them: it registers only as them, and reads and reports only their mentors,
+    their records and their submissions. Another coordinator's records and submissions are
+    not seen, even under the same client key or submission id. A front end gets one from
+    `proxyreg.application` (``Backend.acting_as``).
+    """
+
+    @property
+    def coordinator_id(self) -> str:
+        """The coordinator this repository acts for."""
+        ...
 
     @property
     def max_batch_size(self) -> int:
         """The most records one `register` or `register_atomic` call takes."""
         ...
 
-    async def roster(self, coordinator_id: str) -> Roster:
+    async def roster(self) -> Roster:
         """The coordinator and the mentors assigned to them, paused ones included, in name order.
 
-        Raises `UnknownCoordinatorError` for an unknown coordinator.
+        Raises `UnknownCoordinatorError` when the coordinator is not (or no longer) known.
         """
         ...
 
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         """Store each record in one call, answering one result per record, in input order.
 
         - An empty batch answers ``()`` and stores nothing.
         - More than `max_batch_size` records: raises `BatchTooLargeError`, nothing stored.
         - Each record stands alone: one rejected record does not stop the others.
-        - A client key already stored with the same payload answers ``already_registered``
-          with the original record id and stores nothing new (a replay), also within one batch.
-        - A client key stored with a different payload answers ``rejected`` / ``conflict``
-          and changes nothing (the first payload stays).
-        - A mentor unknown or not assigned to ``coordinator_id``: ``rejected`` /
-          ``not_assigned``; a paused mentor: ``rejected`` / ``paused``; a record whose
-          ``registered_by`` is not ``coordinator_id``: ``rejected`` / ``forbidden``; a record
+        - A client key of this coordinator's already stored with the same payload answers
+          ``already_registered`` with the original record id and stores nothing new (a
+          replay), also within one batch.
+        - A client key of theirs stored with a different payload answers ``rejected`` /
+          ``conflict`` and changes nothing (the first payload stays).
+        - A record whose ``registered_by`` is not the coordinator: ``rejected`` /
+          ``forbidden``; a mentor unknown or not assigned to them: ``rejected`` /
+          ``not_assigned``; a paused mentor: ``rejected`` / ``paused``; a record
           outside the field limits (kind, minutes, notes, participants): ``rejected`` /
           ``invalid``. The date window is the client's to judge, not the backend's.
+        - A client key another coordinator stored (which this one cannot see) answers
+          ``rejected`` / ``conflict`` once the record passes those checks, and says nothing
+          of the other record.
         - A record may answer ``failed`` (transient, nothing stored for it: safe to retry).
         - Raises `TransientError` when the whole call is refused for now (nothing stored),
           `BatchUnsupportedError` when the backend has no batch call (use `register_one`).
@@ -111,16 +138,14 @@ class ProxyRepository(Protocol):
         """
         ...
 
-    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+    async def register_one(self, record: ProxyRecord) -> RecordResult:
         """Store one record: the same answers as `register` for a batch of one.
 
         Every backend supports it, batch call or not (the fallback of chunked sending).
         """
         ...
 
-    async def register_atomic(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         """All or nothing, in one transaction: every record stored, or none.
 
         When every record would be registered (or is a replay) all are stored, with the
@@ -135,7 +160,8 @@ class ProxyRepository(Protocol):
     async def find_registered(self, client_keys: Sequence[str]) -> Mapping[str, str]:
         """Which of these client keys are stored, with their record ids; absent keys are left out.
 
-        Only records the caller may read are reported (their own).
+        Only the coordinator's own records are reported: a key another coordinator stored
+        is left out, as if absent.
         """
         ...
 
@@ -143,7 +169,9 @@ class ProxyRepository(Protocol):
         """Keep a submission in the ledger before any of it is sent.
 
         Recording an id already kept adds the records it did not hold yet and changes
-        nothing else (a Retry failed sends a subset under the same id).
+        nothing else (a Retry failed sends a subset under the same id). A submission of
+        another coordinator, or an id another coordinator's submission holds, raises
+        `PermissionError` and records nothing.
         """
         ...
 
@@ -152,20 +180,20 @@ class ProxyRepository(Protocol):
     ) -> None:
         """Keep the latest outcome of these mentors' records of a submission.
 
-        Raises `UnknownSubmissionError` for a submission the ledger does not hold.
+        Raises `UnknownSubmissionError` for a submission the ledger does not hold for this
+        coordinator.
         """
         ...
 
     async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
-        """One submission as the ledger holds it, or None."""
+        """One of the coordinator's submissions as the ledger holds it, or None (also for
+        another coordinator's)."""
         ...
 
-    async def latest_submission(
-        self, coordinator_id: str, kind: str = "bulk"
-    ) -> LedgerEntry | None:
+    async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
         """The coordinator's most recently recorded submission of that kind, or None."""
         ...
 
-    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+    async def submissions(self) -> Sequence[LedgerEntry]:
         """Every submission of this coordinator in the ledger, newest first."""
         ...

@@ -67,11 +67,11 @@ async def one_call(repository: ProxyRepository, i: int) -> object:
     batch = records(*ACTIVE[:3], submission=f"s{i}")
     match i % 4:
         case 0:
-            return await repository.register(COORDINATOR.id, batch)
+            return await repository.register(batch)
         case 1:
-            return await repository.register_atomic(COORDINATOR.id, batch)
+            return await repository.register_atomic(batch)
         case 2:
-            return await repository.register_one(COORDINATOR.id, batch[0])
+            return await repository.register_one(batch[0])
         case _:
             return await repository.find_registered([r.client_key for r in batch])
 
@@ -113,9 +113,9 @@ def test_without_faults_calls_pass_through_and_are_counted() -> None:
     """The default spec answers as the backend does, and counts calls per method."""
     backend = repo()
     faulty = FaultyRepository(backend, FaultSpec())
-    answers = run(faulty.register(COORDINATOR.id, records("m01", "m02")))
-    run(faulty.register_one(COORDINATOR.id, record("m03")))
-    run(faulty.register_atomic(COORDINATOR.id, records("m04")))
+    answers = run(faulty.register(records("m01", "m02")))
+    run(faulty.register_one(record("m03")))
+    run(faulty.register_atomic(records("m04")))
     run(faulty.find_registered([record("m01").client_key]))
     expected = (
         [Outcome.REGISTERED, Outcome.REGISTERED],
@@ -131,9 +131,9 @@ def test_timeout_after_commit_raises_yet_the_record_is_stored() -> None:
     backend = repo()
     faulty = FaultyRepository(backend, FaultSpec(timeout_after_commit=1))
     with pytest.raises(TimeoutError):
-        run(faulty.register(COORDINATOR.id, records("m01")))
+        run(faulty.register(records("m01")))
     with pytest.raises(TimeoutError):
-        run(faulty.register_one(COORDINATOR.id, record("m02")))
+        run(faulty.register_one(record("m02")))
     expected = {record("m01").client_key, record("m02").client_key}
     assert expected == stored_keys(backend)
 
@@ -146,7 +146,7 @@ def test_a_dropped_connection_stores_nothing_before_and_everything_after() -> No
         backend = repo()
         faulty = FaultyRepository(backend, FaultSpec(seed=seed, drop=1))
         with pytest.raises(ConnectionResetError) as raised:
-            run(faulty.register(COORDINATOR.id, records("m01", "m02")))
+            run(faulty.register(records("m01", "m02")))
         seen.add(("before" in str(raised.value), len(backend.stored())))
     expected = {(True, 0), (False, 2)}
     assert expected == seen
@@ -169,7 +169,7 @@ def test_a_refused_call_stores_nothing_and_carries_retry_after(
     backend = repo()
     faulty = FaultyRepository(backend, spec)
     with pytest.raises(TransientError) as raised:
-        run(faulty.register(COORDINATOR.id, records("m01")))
+        run(faulty.register(records("m01")))
     expected = (status, carried, True, 0, 0)
     actual = (
         raised.value.status,
@@ -185,8 +185,8 @@ def test_fail_rate_one_stores_nothing_and_every_answer_says_why() -> None:
     """Every record is withheld: all answers failed/unavailable with a message, no backend call."""
     backend = repo()
     faulty = FaultyRepository(backend, FaultSpec(fail_rate=1))
-    batch = run(faulty.register(COORDINATOR.id, records("m01", "m02")))
-    one = run(faulty.register_one(COORDINATOR.id, record("m03")))
+    batch = run(faulty.register(records("m01", "m02")))
+    one = run(faulty.register_one(record("m03")))
     expected = [
         RecordResult(r.client_key, Outcome.FAILED, code="unavailable", message=WITHHELD)
         for r in records("m01", "m02", "m03")
@@ -202,7 +202,7 @@ def test_a_partial_fail_rate_withholds_some_and_answers_in_input_order() -> None
     backend = repo()
     faulty = FaultyRepository(backend, FaultSpec(seed=3, fail_rate=0.5))
     batch = records(*ACTIVE)
-    answers = run(faulty.register(COORDINATOR.id, batch))
+    answers = run(faulty.register(batch))
     failed, registered = keys_with(answers, Outcome.FAILED), keys_with(answers, Outcome.REGISTERED)
     assert failed
     assert registered, "the seed gives a mix"
@@ -218,10 +218,10 @@ def test_batch_unsupported_refuses_batches_of_any_size_but_not_one_by_one() -> N
     faulty = FaultyRepository(backend, FaultSpec(batch_unsupported=True))
     for batch in ([], records("m01"), records("m01", "m02")):
         with pytest.raises(BatchUnsupportedError):
-            run(faulty.register(COORDINATOR.id, batch))
+            run(faulty.register(batch))
         with pytest.raises(BatchUnsupportedError):
-            run(faulty.register_atomic(COORDINATOR.id, batch))
-    answer = run(faulty.register_one(COORDINATOR.id, record("m01")))
+            run(faulty.register_atomic(batch))
+    answer = run(faulty.register_one(record("m01")))
     expected = (Outcome.REGISTERED, {record("m01").client_key})
     assert expected == (answer.outcome, stored_keys(backend))
 
@@ -231,7 +231,7 @@ def test_an_atomic_batch_with_a_withheld_record_stores_nothing() -> None:
     all or nothing, all failed (retryable)."""
     backend = repo()
     faulty = FaultyRepository(backend, FaultSpec(seed=3, fail_rate=0.5))
-    answers = run(faulty.register_atomic(COORDINATOR.id, records(*ACTIVE)))
+    answers = run(faulty.register_atomic(records(*ACTIVE)))
     withheld = [a for a in answers if a.code == "unavailable"]
     others = [a for a in answers if a.code != "unavailable"]
     assert withheld
@@ -246,7 +246,7 @@ def test_an_atomic_batch_without_failures_stores_everything() -> None:
     """With no record withheld the atomic batch goes to the backend whole."""
     backend = repo()
     faulty = FaultyRepository(backend, FaultSpec(seed=3))
-    answers = run(faulty.register_atomic(COORDINATOR.id, records(*ACTIVE)))
+    answers = run(faulty.register_atomic(records(*ACTIVE)))
     expected = ({Outcome.REGISTERED}, {r.client_key for r in records(*ACTIVE)})
     assert expected == ({a.outcome for a in answers}, stored_keys(backend))
 
@@ -256,9 +256,9 @@ def test_a_batch_over_the_limit_is_refused_before_any_record_is_withheld() -> No
     backend = repo(max_batch_size=4)
     faulty = FaultyRepository(backend, FaultSpec(fail_rate=0.5))
     with pytest.raises(BatchTooLargeError):
-        run(faulty.register(COORDINATOR.id, records(*ACTIVE)))
+        run(faulty.register(records(*ACTIVE)))
     with pytest.raises(BatchTooLargeError):
-        run(faulty.register_atomic(COORDINATOR.id, records(*ACTIVE)))
+        run(faulty.register_atomic(records(*ACTIVE)))
     assert backend.stored() == ()
 
 
@@ -268,8 +268,8 @@ def test_an_empty_batch_answers_nothing_without_reaching_the_backend() -> None:
     faulty = FaultyRepository(backend, FaultSpec())
     expected = ((), (), 0)
     actual = (
-        run(faulty.register(COORDINATOR.id, [])),
-        run(faulty.register_atomic(COORDINATOR.id, [])),
+        run(faulty.register([])),
+        run(faulty.register_atomic([])),
         backend.calls,
     )
     assert expected == actual
@@ -287,7 +287,7 @@ def test_an_empty_batch_answers_nothing_without_reaching_the_backend() -> None:
 def test_find_registered_can_be_refused_or_dropped(spec: FaultSpec, error: type[Exception]) -> None:
     """Reads are refused (429/503) or dropped like writes, and count as calls."""
     backend = repo()
-    run(backend.register(COORDINATOR.id, records("m01")))
+    run(backend.register(records("m01")))
     faulty = FaultyRepository(backend, spec)
     with pytest.raises(error):
         run(faulty.find_registered([record("m01").client_key]))
@@ -297,7 +297,7 @@ def test_find_registered_can_be_refused_or_dropped(spec: FaultSpec, error: type[
 def test_find_registered_ignores_record_faults() -> None:
     """fail_rate and timeout_after_commit concern writes: a read answers normally."""
     backend = repo()
-    run(backend.register(COORDINATOR.id, records("m01")))
+    run(backend.register(records("m01")))
     faulty = FaultyRepository(backend, FaultSpec(fail_rate=1, timeout_after_commit=1))
     expected = {record("m01").client_key: "rec-1"}
     actual = run(faulty.find_registered([record("m01").client_key, record("m02").client_key]))
@@ -323,8 +323,8 @@ def test_the_roster_and_the_ledger_pass_through_without_faults() -> None:
         return (
             entry.submission,
             entry.outcomes,
-            await faulty.latest_submission(COORDINATOR.id) == entry,
-            (await faulty.roster(COORDINATOR.id)).mentors,
+            await faulty.latest_submission() == entry,
+            (await faulty.roster()).mentors,
             faulty.max_batch_size,
             sum(faulty.calls.values()),
         )
@@ -339,7 +339,7 @@ def test_a_faulty_repository_can_wrap_another() -> None:
     inner = FaultyRepository(backend, FaultSpec(seed=1, fail_rate=0.4))
     outer = FaultyRepository(inner, FaultSpec(seed=2, fail_rate=0.4))
     batch = records(*ACTIVE)
-    answers = run(outer.register(COORDINATOR.id, batch))
+    answers = run(outer.register(batch))
     registered = keys_with(answers, Outcome.REGISTERED)
     assert registered, "the seeds leave something to store"
     assert len(registered) < len(batch), "the seeds withhold something"
@@ -360,7 +360,7 @@ def test_latency_is_added_before_each_call() -> None:
     async def elapsed() -> float:
         loop = asyncio.get_running_loop()
         start = loop.time()
-        await faulty.register(COORDINATOR.id, records("m01"))
+        await faulty.register(records("m01"))
         await faulty.find_registered([record("m01").client_key])
         return loop.time() - start
 

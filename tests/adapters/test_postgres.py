@@ -32,9 +32,14 @@ from contract.repository_contract import record
 from contract.world import KARI, OLA, PAUSED_ID, WORLD
 from pg import reset, throwaway_database
 from proxyreg.adapters.memory import InMemoryRepository
-from proxyreg.adapters.postgres import PostgresRepository, migrate, migrations
+from proxyreg.adapters.postgres import PostgresRepository, coordinators, migrate, migrations
 from proxyreg.domain import Outcome, ProxyRecord, RecordResult, Submission
-from proxyreg.ports import BatchTooLargeError, UnknownCoordinatorError, UnknownSubmissionError
+from proxyreg.ports import (
+    BackendUnavailableError,
+    BatchTooLargeError,
+    NoSchemaError,
+    UnknownSubmissionError,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -115,7 +120,7 @@ def test_another_chapters_mentor_is_rejected_alone(dsn: str) -> None:
 
     async def scenario() -> None:
         async with acting(dsn) as repo:
-            results = await repo.register(KARI.id, [record("m01"), record("x01"), record("m02")])
+            results = await repo.register([record("m01"), record("x01"), record("m02")])
         assert [(r.outcome, r.code) for r in results] == [
             (Outcome.REGISTERED, None),
             (Outcome.REJECTED, "not_assigned"),
@@ -133,7 +138,7 @@ def test_a_coordinator_cannot_read_anothers_records(dsn: str) -> None:
     async def scenario() -> None:
         olas = record("x01", coordinator=OLA.id)
         async with acting(dsn, OLA.id) as ola:
-            (stored,) = await ola.register(OLA.id, [olas])
+            (stored,) = await ola.register([olas])
             assert stored.outcome is Outcome.REGISTERED
         async with acting(dsn) as kari:
             assert await kari.find_registered([olas.client_key]) == {}
@@ -146,12 +151,10 @@ def test_a_coordinator_cannot_read_anothers_records(dsn: str) -> None:
                 assert await cursor.fetchone() == (12,)
                 cursor = await conn.execute("SELECT id FROM chapters")
                 assert await cursor.fetchall() == [(KARI.chapter_id,)]
-            with pytest.raises(UnknownCoordinatorError):
-                await kari.roster(OLA.id)
             # Sending OLA's record, or taking its key for one of KARI's own, reveals nothing.
-            (as_ola,) = await kari.register(KARI.id, [olas])
+            (as_ola,) = await kari.register([olas])
             taken = attrs.evolve(record("m01"), client_key=olas.client_key)
-            (took,) = await kari.register(KARI.id, [taken])
+            (took,) = await kari.register([taken])
         assert (as_ola.outcome, as_ola.code, as_ola.record_id) == (
             Outcome.REJECTED,
             "forbidden",
@@ -206,7 +209,7 @@ def test_the_ledger_of_another_coordinator_is_out_of_reach(dsn: str) -> None:
             await ola.record_submission(olas)
         async with acting(dsn) as kari:
             assert await kari.ledger_entry("s-ola") is None
-            assert await kari.latest_submission(OLA.id) is None
+            assert await kari.latest_submission() is None
             with pytest.raises(UnknownSubmissionError):
                 await kari.record_outcomes("s-ola", {})
             with pytest.raises(PermissionError):
@@ -228,8 +231,8 @@ def test_sql_in_notes_is_stored_verbatim(dsn: str) -> None:
 
     async def scenario() -> None:
         async with acting(dsn) as repo:
-            (result,) = await repo.register(KARI.id, [record("m01", notes=notes)])
-            (replay,) = await repo.register(KARI.id, [record("m01", notes=notes)])
+            (result,) = await repo.register([record("m01", notes=notes)])
+            (replay,) = await repo.register([record("m01", notes=notes)])
         assert result.outcome is Outcome.REGISTERED
         assert (replay.outcome, replay.record_id) == (Outcome.ALREADY_REGISTERED, result.record_id)
         rows = await owner_rows(
@@ -259,9 +262,9 @@ def test_field_limits_answer_in_memorys_words(dsn: str) -> None:
             mentors=WORLD.mentors,
             assignments={c.id: WORLD.assigned_to(c.id) for c in WORLD.coordinators},
         )
-        expected = await memory.register(KARI.id, sent)
+        expected = await memory.register(sent)
         async with acting(dsn) as repo:
-            results = await repo.register(KARI.id, sent)
+            results = await repo.register(sent)
         assert [(r.outcome, r.code, r.message) for r in results] == [
             (r.outcome, r.code, r.message) for r in expected
         ]
@@ -347,7 +350,7 @@ def test_the_server_refuses_a_batch_over_its_limit_whole(dsn: str) -> None:
             async with acting(dsn, max_batch_size=10) as repo:
                 sent = [record("m01"), record("m02"), record("m03")]
                 with pytest.raises(BatchTooLargeError) as too_large:
-                    await repo.register(KARI.id, sent)
+                    await repo.register(sent)
                 assert (too_large.value.size, too_large.value.limit) == (3, 2)
                 assert await repo.find_registered([r.client_key for r in sent]) == {}
         finally:
@@ -441,13 +444,13 @@ def test_a_statement_timeout_leaves_nothing_half_done(dsn: str) -> None:
                 (sent[1].client_key, KARI.id, sent[1].date),
             )  # not committed: the unique key is held
             with pytest.raises(TimeoutError):
-                await repo.register(KARI.id, sent)
+                await repo.register(sent)
             with pytest.raises(TimeoutError):
-                await repo.register_atomic(KARI.id, sent)
+                await repo.register_atomic(sent)
             await blocker.rollback()
             assert await repo.find_registered([r.client_key for r in sent]) == {}
-            first = await repo.register(KARI.id, sent)
-            again = await repo.register(KARI.id, sent)
+            first = await repo.register(sent)
+            again = await repo.register(sent)
         assert {r.outcome for r in first} == {Outcome.REGISTERED}
         assert [r.record_id for r in again] == [r.record_id for r in first]
         assert {r.outcome for r in again} == {Outcome.ALREADY_REGISTERED}
@@ -462,7 +465,7 @@ def test_concurrent_calls_store_a_key_once(dsn: str) -> None:
 
     async def scenario() -> None:
         async with acting(dsn, max_size=4) as repo:
-            answers = await asyncio.gather(*(repo.register(KARI.id, sent) for _ in range(4)))
+            answers = await asyncio.gather(*(repo.register(sent) for _ in range(4)))
         for position in range(len(sent)):
             column = [answer[position] for answer in answers]
             assert sorted(r.outcome.value for r in column) == [
@@ -562,8 +565,8 @@ class SideBySide(RuleBasedStateMachine):
         for r in batch:
             self.keys[r.client_key] = None
         if method == "register_one":
-            return [self.both(method, KARI.id, r) for r in batch]
-        return self.both(method, KARI.id, list(batch))
+            return [self.both(method, r) for r in batch]
+        return self.both(method, list(batch))
 
     @rule(target=sent, batch=st.lists(records(), max_size=BATCH_LIMIT + 1))
     def register(self, batch: list[ProxyRecord]) -> Any:
@@ -628,3 +631,30 @@ def test_postgres_answers_as_the_in_memory_backend(database: str) -> None:
             loop.run_until_complete(repo.close())
     finally:
         loop.close()
+
+
+def test_a_database_without_the_schema_is_named_as_such() -> None:
+    """Before `migrate`, the owner's reads and a coordinator's calls raise NoSchemaError
+    (the port's words), not psycopg's UndefinedTable."""
+
+    async def scenario(dsn: str) -> list[str]:
+        raised = []
+        async with await PostgresRepository.open(dsn, KARI.id) as repo:
+            for call in (coordinators(dsn), repo.roster(), repo.submissions()):
+                try:
+                    await call
+                except NoSchemaError as error:
+                    raised.append(str(error))
+        return raised
+
+    with throwaway_database("proxyreg_bare", migrated=False) as bare:
+        said = "This database has no proxyreg schema: run `proxyreg init`."
+        assert [said] * 3 == run(scenario(bare))
+
+
+def test_a_server_that_cannot_be_reached_is_named_with_its_address() -> None:
+    """Nothing listens: BackendUnavailableError naming the server, not psycopg's error."""
+    with pytest.raises(
+        BackendUnavailableError, match=r"cannot be reached or went away: .*127\.0\.0\.1"
+    ):
+        run(coordinators("postgresql://postgres@127.0.0.1:1/none"))

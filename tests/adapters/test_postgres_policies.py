@@ -72,7 +72,7 @@ async def olas_record(dsn: str) -> tuple[ProxyRecord, str]:
     """OLA registers a record for their own mentor x01; the record and its id."""
     olas = record("x01", coordinator=OLA.id)
     async with acting(dsn, OLA.id) as ola:
-        (stored,) = await ola.register(OLA.id, [olas])
+        (stored,) = await ola.register([olas])
     assert stored.outcome is Outcome.REGISTERED
     assert stored.record_id is not None
     return olas, stored.record_id
@@ -132,7 +132,7 @@ def test_with_rls_sending_anothers_record_is_forbidden(dsn: str) -> None:
     async def scenario() -> None:
         olas, _ = await olas_record(dsn)
         async with acting(dsn) as kari:
-            (answer,) = await kari.register(KARI.id, [olas])
+            (answer,) = await kari.register([olas])
         assert (answer.outcome, answer.code, answer.record_id) == (
             Outcome.REJECTED,
             "forbidden",
@@ -149,7 +149,7 @@ def test_without_rls_sending_anothers_record_reveals_its_id(dsn: str) -> None:
         olas, record_id = await olas_record(dsn)
         await disable_rls(dsn, "proxy_activities")
         async with acting(dsn) as kari:
-            (answer,) = await kari.register(KARI.id, [olas])
+            (answer,) = await kari.register([olas])
         assert (answer.outcome, answer.record_id) == (Outcome.ALREADY_REGISTERED, record_id)
 
     run(scenario())
@@ -201,7 +201,7 @@ def test_the_rpc_refuses_an_unassigned_mentor_even_without_rls(dsn: str) -> None
     async def scenario() -> None:
         await disable_rls(dsn, "proxy_activities", "coordinator_mentors")
         async with acting(dsn) as kari:
-            (answer,) = await kari.register(KARI.id, [record("x01")])
+            (answer,) = await kari.register([record("x01")])
         assert (answer.outcome, answer.code) == (Outcome.REJECTED, "not_assigned")
         assert await owner_rows(dsn, "SELECT count(*) FROM proxy_activities") == [(0,)]
 

@@ -69,8 +69,8 @@ def record(mentor: str, submission: str = "s1", **change: Any) -> ProxyRecord:
 
 async def seeded(path: Path, mentors: tuple[Mentor, ...], **options: Any) -> SqliteRepository:
     """A repository on ``path`` holding the coordinator with these mentors assigned."""
-    repo = await SqliteRepository.open(path, **options)
-    await repo.add_world([COORDINATOR], mentors, [(COORDINATOR.id, m.id) for m in mentors])
+    repo = await SqliteRepository.open(path, COORDINATOR.id, **options)
+    await repo.database.add_world([COORDINATOR], mentors, [(COORDINATOR.id, m.id) for m in mentors])
     return repo
 
 
@@ -99,17 +99,17 @@ def test_records_and_the_ledger_survive_a_restart(tmp_path: Path) -> None:
 
     async def before(repo: SqliteRepository) -> tuple[RecordResult, ...]:
         await repo.record_submission(Submission("s1", COORDINATOR.id, sent))
-        results = await repo.register(COORDINATOR.id, sent)
+        results = await repo.register(sent)
         await repo.record_outcomes("s1", {"m01": answered})
         return results
 
     async def after() -> tuple[Any, ...]:
-        async with await SqliteRepository.open(path) as repo:
+        async with await SqliteRepository.open(path, COORDINATOR.id) as repo:
             found = await repo.find_registered([r.client_key for r in sent])
             return (
                 found,
                 await repo.ledger_entry("s1"),
-                await repo.latest_submission(COORDINATOR.id),
+                await repo.latest_submission(),
             )
 
     results = with_repository(path, make_mentors(2), before)
@@ -129,7 +129,7 @@ def test_migrations_are_applied_once(tmp_path: Path) -> None:
 
     async def open_twice() -> None:
         for _ in range(2):
-            repo = await SqliteRepository.open(path)
+            repo = await SqliteRepository.open(path, COORDINATOR.id)
             await repo.close()
 
     run(open_twice())
@@ -147,14 +147,14 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     with raw(path) as connection:
         connection.execute(f"PRAGMA user_version = {len(migrations()) + 1}")
     with pytest.raises(SchemaError):
-        run(SqliteRepository.open(path))
+        run(SqliteRepository.open(path, COORDINATOR.id))
 
 
 def test_a_closed_repository_refuses_calls(tmp_path: Path) -> None:
     """After close (twice is fine) every call raises RepositoryClosedError."""
 
     async def scenario() -> None:
-        repo = await SqliteRepository.open(tmp_path / "db.sqlite3")
+        repo = await SqliteRepository.open(tmp_path / "db.sqlite3", COORDINATOR.id)
         await repo.close()
         await repo.close()
         with pytest.raises(RepositoryClosedError):
@@ -166,7 +166,7 @@ def test_a_closed_repository_refuses_calls(tmp_path: Path) -> None:
 def test_the_file_is_in_wal_mode(tmp_path: Path) -> None:
     """The database file is left in write-ahead-log journal mode."""
     path = tmp_path / "db.sqlite3"
-    with_repository(path, make_mentors(1), lambda repo: repo.roster(COORDINATOR.id))
+    with_repository(path, make_mentors(1), lambda repo: repo.roster())
     with raw(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
@@ -176,7 +176,7 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
 
     async def scenario(repo: SqliteRepository) -> None:
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-            await repo.add_world([], [], [(COORDINATOR.id, "nobody")])
+            await repo.database.add_world([], [], [(COORDINATOR.id, "nobody")])
 
     with_repository(tmp_path / "db.sqlite3", make_mentors(1), scenario)
 
@@ -187,8 +187,10 @@ def test_seeding_again_updates_and_adds(tmp_path: Path) -> None:
     paused = (*mentors[:2], attrs.evolve(mentors[2], active=False))
 
     async def scenario(repo: SqliteRepository) -> None:
-        await repo.add_world([COORDINATOR], paused, [(COORDINATOR.id, m.id) for m in paused])
-        roster = await repo.roster(COORDINATOR.id)
+        await repo.database.add_world(
+            [COORDINATOR], paused, [(COORDINATOR.id, m.id) for m in paused]
+        )
+        roster = await repo.roster()
         assert roster.mentors == paused
 
     with_repository(tmp_path / "db.sqlite3", mentors, scenario)
@@ -200,7 +202,7 @@ def test_a_500_record_batch_is_one_transaction(tmp_path: Path) -> None:
     sent = [record(m.id) for m in mentors[:-1]] + [record(mentors[-1].id, minutes=0)]
 
     async def scenario(repo: SqliteRepository) -> tuple[tuple[RecordResult, ...], int]:
-        results = await repo.register_atomic(COORDINATOR.id, sent)
+        results = await repo.register_atomic(sent)
         return results, len(await repo.find_registered([r.client_key for r in sent]))
 
     results, stored = with_repository(tmp_path / "db.sqlite3", mentors, scenario)
@@ -221,7 +223,7 @@ def test_a_busy_database_is_a_transient_refusal(
         with raw(path) as other:
             other.execute("BEGIN IMMEDIATE")
             with pytest.raises(TransientError) as refused:
-                await repo.register(COORDINATOR.id, [record("m01")])
+                await repo.register([record("m01")])
             other.execute("ROLLBACK")
         assert refused.value.status == 503
         return dict(await repo.find_registered([record("m01").client_key]))
@@ -238,7 +240,7 @@ def test_the_orchestrator_over_faults_stores_each_mentor_once(tmp_path: Path) ->
 
     async def scenario(repo: SqliteRepository) -> tuple[BulkPhase, int]:
         backend = FaultyRepository(repo, spec)
-        context = FlowContext(await repo.roster(COORDINATOR.id), TODAY)
+        context = FlowContext(await repo.roster(), TODAY)
         orchestrator = BulkRegistrationOrchestrator(backend, policy=FAST, seed=3)
         bloc = ProxyRegistrationBloc(context=context, gateway=orchestrator)
         await bloc.add(BulkFlowEntered())

@@ -29,7 +29,13 @@ from proxyreg.adapters.supabase import (
 )
 from proxyreg.domain import Outcome, ProxyRecord, RecordResult, Submission
 from proxyreg.orchestration import NO_ANSWER, NOT_SAVED, BulkRegistrationOrchestrator, RetryPolicy
-from proxyreg.ports import INVALID, BatchTooLargeError, BatchUnsupportedError, TransientError
+from proxyreg.ports import (
+    INVALID,
+    BatchTooLargeError,
+    BatchUnsupportedError,
+    NoSchemaError,
+    TransientError,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -158,7 +164,7 @@ def test_a_429_raises_transient_with_retry_after_and_is_sent_once(
     async def scenario() -> TransientError:
         async with opened(standin) as repo:
             with pytest.raises(TransientError) as caught:
-                await repo.register(KARI.id, SENT)
+                await repo.register(SENT)
             return caught.value
 
     error = run(scenario())
@@ -192,7 +198,7 @@ def test_a_503_is_transient_and_not_retried_by_the_client(standin: PostgrestStan
     async def scenario() -> TransientError:
         async with opened(standin) as repo:
             with pytest.raises(TransientError) as caught:
-                await repo.register(KARI.id, SENT)
+                await repo.register(SENT)
             return caught.value
 
     error = run(scenario())
@@ -251,8 +257,8 @@ def test_a_bad_token_is_rejected_and_stores_nothing(
     async def scenario() -> tuple[RecordResult, ...]:
         async with opened(standin, access_token) as repo:
             with pytest.raises(PermissionError):
-                await repo.roster(KARI.id)
-            return await repo.register(KARI.id, SENT)
+                await repo.roster()
+            return await repo.register(SENT)
 
     results = run(scenario())
     assert [(r.outcome, r.code) for r in results] == [(Outcome.REJECTED, "forbidden")] * 3
@@ -275,7 +281,7 @@ def test_a_whole_call_refusal_is_rejected_with_the_servers_message(
 
     async def scenario() -> tuple[RecordResult, ...]:
         async with opened(standin) as repo:
-            return await repo.register(KARI.id, SENT)
+            return await repo.register(SENT)
 
     results = run(scenario())
     assert [(r.outcome, r.code, r.message) for r in results] == [
@@ -297,7 +303,7 @@ def test_a_403_from_the_database_is_rejected_with_its_message(
 
         async def scenario() -> tuple[RecordResult, ...]:
             async with opened(standin) as repo:
-                return await repo.register(KARI.id, SENT)
+                return await repo.register(SENT)
 
         results = run(scenario())
     finally:
@@ -322,7 +328,7 @@ def test_a_batch_over_the_servers_limit_raises_batch_too_large(
         async def scenario() -> BatchTooLargeError:
             async with opened(standin) as repo:
                 with pytest.raises(BatchTooLargeError) as caught:
-                    await repo.register(KARI.id, SENT)
+                    await repo.register(SENT)
                 return caught.value
 
         error = run(scenario())
@@ -347,7 +353,7 @@ def test_a_missing_batch_function_is_batch_unsupported(standin: PostgrestStandIn
         async def scenario() -> tuple[BatchUnsupportedError, dict[str, RecordResult]]:
             async with opened(standin) as repo:
                 with pytest.raises(BatchUnsupportedError) as caught:
-                    await repo.register(KARI.id, SENT)
+                    await repo.register(SENT)
                 results, _ = await submit(repo)
                 return caught.value, results
 
@@ -379,7 +385,7 @@ def test_a_dropped_connection_is_unknown_then_reconciled(
     async def scenario() -> dict[str, RecordResult]:
         async with opened(standin) as repo:
             with pytest.raises(ConnectionError):
-                await repo.register(KARI.id, [record("m09")])
+                await repo.register([record("m09")])
             results, _ = await submit(repo)
             return results
 
@@ -398,7 +404,7 @@ def test_another_5xx_is_in_doubt_then_reconciled(standin: PostgrestStandIn) -> N
     async def scenario() -> dict[str, RecordResult]:
         async with opened(standin) as repo:
             with pytest.raises(ServerError):
-                await repo.register(KARI.id, SENT)
+                await repo.register(SENT)
             results, _ = await submit(repo)
             return results
 
@@ -416,7 +422,7 @@ def test_a_refused_connection_leaves_the_records_in_doubt() -> None:
             "http://127.0.0.1:9", ANON_KEY, token(KARI.id)
         ) as repo:
             with pytest.raises(ConnectionError):
-                await repo.register(KARI.id, SENT)
+                await repo.register(SENT)
             with pytest.raises(ConnectionError):
                 await repo.find_registered(keys(SENT))
 
@@ -448,3 +454,25 @@ def test_sqlstates_map_to_postgrests_statuses() -> None:
         )
     ] == [409, 403, 400, 413, 500, 503, 400, 404, 500, 500, 503, 500]  # fmt: skip
     assert status_of("42501", authenticated=False) == 401
+
+
+def test_a_project_without_the_schema_is_named_as_such() -> None:
+    """Over a database nobody migrated, reading the roster and the ledger raises the port's
+    NoSchemaError, not the API's error for a missing table or function."""
+    with (
+        throwaway_database("proxyreg_bare", migrated=False) as bare,
+        PostgrestStandIn(bare).running() as server,
+    ):
+
+        async def scenario() -> list[str]:
+            said = []
+            async with await SupabaseRepository.open(server.url, ANON_KEY, token(KARI.id)) as repo:
+                for call in (repo.roster(), repo.submissions()):
+                    try:
+                        await call
+                    except NoSchemaError as error:
+                        said.append(str(error))
+            return said
+
+        expected = "This database has no proxyreg schema: run `proxyreg init`."
+        assert [expected] * 2 == run(scenario())

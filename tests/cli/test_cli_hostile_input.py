@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from cli.helpers import count, run_main, stored_mentors
-from proxyreg.adapters.sqlite import SqliteRepository
-from proxyreg.cli.database import shown_url
+from proxyreg.adapters.sqlite import SqliteDatabase
+from proxyreg.application import shown_url
 from proxyreg.cli.render import MAX_PROBLEMS_SHOWN
 from proxyreg.domain import Coordinator, Mentor
 
@@ -129,7 +129,7 @@ def test_mentor_names_with_brackets_show_in_lists_and_result_tables(
     mentors = [Mentor("o1", "Per [/] Hansen", "ch"), Mentor("o2", "[b]Ola[/b] Nordmann", "ch")]
 
     async def seed() -> None:
-        async with await SqliteRepository.open(db) as repo:
+        async with await SqliteDatabase.open(db) as repo:
             await repo.add_world([kari], mentors, [("c1", "o1"), ("c1", "o2")])
 
     asyncio.run(seed())

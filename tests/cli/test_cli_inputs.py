@@ -11,7 +11,7 @@ import pytest
 
 from cli.helpers import assert_contract_shape, count, run_main, stored_mentors
 from proxyreg import demo_data
-from proxyreg.adapters.sqlite import SqliteRepository
+from proxyreg.adapters.sqlite import SqliteDatabase
 from proxyreg.domain import Coordinator, Mentor
 
 TODAY = dt.date.today()
@@ -195,7 +195,7 @@ def test_register_for_a_paused_mentor_is_refused(capsys: Any, demo_db: Path) -> 
 
 def seed(path: Path, coordinators: list[Coordinator]) -> None:
     async def go() -> None:
-        async with await SqliteRepository.open(path) as repo:
+        async with await SqliteDatabase.open(path) as repo:
             mentors = [
                 Mentor(f"{c.id}-m", f"Mentor of {c.name}", c.chapter_id) for c in coordinators
             ]
@@ -329,9 +329,11 @@ def test_all_or_nothing_above_the_backends_call_limit_is_refused_before_sending(
     """atomic is one call: more mentors than the backend takes per call is bad input (named
     field, nothing sent, nothing in the ledger), where rpc splits the same selection."""
     from proxyreg.adapters.memory import InMemoryRepository  # noqa: PLC0415
-    from proxyreg.cli import BadInputError  # noqa: PLC0415
-    from proxyreg.cli.arguments import ActivityFields  # noqa: PLC0415
-    from proxyreg.cli.registration import RegistrationSession  # noqa: PLC0415
+    from proxyreg.application import (  # noqa: PLC0415
+        ActivityFields,
+        BadInput,
+        RegistrationSession,
+    )
     from proxyreg.domain import Roster  # noqa: PLC0415
 
     coordinator = Coordinator("c1", "Kari", "ch1")
@@ -343,11 +345,11 @@ def test_all_or_nothing_above_the_backends_call_limit_is_refused_before_sending(
         async with RegistrationSession(repository, roster, strategy=strategy) as session:
             try:
                 state = await session.submit_bulk(None, fields)
-            except BadInputError as bad:
+            except BadInput as bad:
                 return str(bad), repository
         return state.phase.value, repository
 
     refused, repository = asyncio.run(submit("atomic"))
-    assert refused.startswith("mentors: All or nothing (--strategy atomic) takes at most 3")
-    assert asyncio.run(repository.submissions("c1")) == []
+    assert refused.startswith("mentors: All or nothing (atomic) takes at most 3")
+    assert asyncio.run(repository.submissions()) == []
     assert asyncio.run(submit("rpc"))[0] == "completed"

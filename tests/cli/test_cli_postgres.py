@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from cli.helpers import assert_contract_shape, run_installed
+from cli.helpers import assert_contract_shape, run_installed, run_main
 from pg import throwaway_database
 
 pytestmark = pytest.mark.postgres
@@ -18,15 +19,34 @@ pytestmark = pytest.mark.postgres
 ACTIVITY = ("--kind", "phone_call", "--date", dt.date.today().isoformat(), "--minutes", "20")
 
 
+def as_url(conninfo: str) -> str:
+    """The database named as a ``postgresql://`` URL, as a user would name it."""
+    parts = conninfo_to_dict(conninfo)
+    return (
+        f"postgresql://{parts.get('user', 'postgres')}@{parts.get('host', '127.0.0.1')}:"
+        f"{parts.get('port', 5432)}/{parts['dbname']}"
+    )
+
+
 @pytest.fixture
 def dsn() -> Iterator[str]:
-    """A throwaway database, named as a ``postgresql://`` URL as a user would name it."""
+    """A throwaway database, named as a ``postgresql://`` URL."""
     with throwaway_database("proxyreg_cli") as conninfo:
-        parts = conninfo_to_dict(conninfo)
-        yield (
-            f"postgresql://{parts.get('user', 'postgres')}@{parts.get('host', '127.0.0.1')}:"
-            f"{parts.get('port', 5432)}/{parts['dbname']}"
-        )
+        yield as_url(conninfo)
+
+
+def test_a_database_without_the_schema_says_to_run_init(capsys: Any) -> None:
+    """A PostgreSQL database nobody initialised: exit 1 and one line naming `proxyreg init`,
+    not the driver's SQL ('relation … does not exist'); init then makes it work."""
+    with throwaway_database("proxyreg_cli_bare", migrated=False) as conninfo:
+        url = as_url(conninfo)
+        commands = (("mentors",), ("--as", "coord-demo", "submissions"))
+        refused = [run_main(capsys, "--db", url, *command) for command in commands]
+        initialised = run_main(capsys, "--db", url, "init", "--demo")
+        listed = run_main(capsys, "--db", url, "mentors", "--json")
+    said = "proxyreg: error: This database has no proxyreg schema: run `proxyreg init`.\n"
+    assert [(1, said)] * 2 == [(r.status, r.err) for r in refused]
+    assert (initialised.status, listed.status, len(listed.json())) == (0, 0, 37)
 
 
 def stored(dsn: str) -> list[str]:

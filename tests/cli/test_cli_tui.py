@@ -23,9 +23,9 @@ def test_tui_runs_the_app_as_the_default_coordinator(
     """The app gets a working repository (it reads the roster) and the demo coordinator."""
     seen: list[tuple[str, int]] = []
 
-    async def run_tui(repository: ProxyRepository, coordinator_id: str) -> None:
-        roster = await repository.roster(coordinator_id)
-        seen.append((coordinator_id, len(roster.mentors)))
+    async def run_tui(repository: ProxyRepository) -> None:
+        roster = await repository.roster()
+        seen.append((repository.coordinator_id, len(roster.mentors)))
 
     stand_in = types.ModuleType("proxyreg.tui")  # stand-in for the Textual app
     stand_in.run_tui = run_tui  # type: ignore[attr-defined]

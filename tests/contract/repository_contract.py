@@ -1,7 +1,9 @@
 """The repository port's contract, written once: every adapter's test module subclasses it.
 
-A subclass provides ``open_repository(world, max_batch_size)``: an async context
-manager yielding a fresh repository that holds ``world`` and nothing else.
+A subclass provides ``open_repositories(world, coordinator_ids, max_batch_size)``: an async
+context manager yielding, on one fresh backend that holds ``world`` and nothing else, one
+repository per coordinator id, each acting for that coordinator (as separate clients
+signed in as them would). ``open_repository`` is KARI's alone.
 Each test runs in one event loop (``asyncio.run``), so adapters with
 connection pools work as they would in an application.
 """
@@ -10,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import attrs
@@ -19,7 +21,12 @@ import pytest
 
 from contract.world import KARI, OLA, PAUSED_ID, WORLD, World
 from proxyreg.domain import ActivityDraft, Outcome, ProxyRecord, RecordResult, Submission
-from proxyreg.ports import BatchTooLargeError, ProxyRepository, UnknownCoordinatorError
+from proxyreg.ports import (
+    BatchTooLargeError,
+    ProxyRepository,
+    UnknownCoordinatorError,
+    UnknownSubmissionError,
+)
 
 DRAFT = ActivityDraft(
     kind="home_visit", date=dt.date(2026, 11, 20), minutes=60, notes="Coffee and a walk"
@@ -40,15 +47,23 @@ def outcomes(results: tuple[RecordResult, ...]) -> list[tuple[Outcome, str | Non
 
 
 Scenario = Callable[[ProxyRepository], Awaitable[None]]
+ManyScenario = Callable[..., Awaitable[None]]
 
 
 class RepositoryContract:
     """What every backend must do; see `proxyreg.ports.ProxyRepository`."""
 
-    def open_repository(
-        self, world: World, max_batch_size: int = 500
-    ) -> AbstractAsyncContextManager[ProxyRepository]:
+    def open_repositories(
+        self, world: World, coordinator_ids: Sequence[str], max_batch_size: int = 500
+    ) -> AbstractAsyncContextManager[tuple[ProxyRepository, ...]]:
         raise NotImplementedError
+
+    @asynccontextmanager
+    async def open_repository(
+        self, world: World, max_batch_size: int = 500
+    ) -> AsyncIterator[ProxyRepository]:
+        async with self.open_repositories(world, (KARI.id,), max_batch_size) as (repo,):
+            yield repo
 
     def run(self, scenario: Scenario, max_batch_size: int = 500) -> None:
         async def main() -> None:
@@ -57,12 +72,22 @@ class RepositoryContract:
 
         asyncio.run(main())
 
+    def run_as(self, scenario: ManyScenario, *coordinator_ids: str) -> None:
+        """Run ``scenario`` with one repository per coordinator id, on one backend."""
+
+        async def main() -> None:
+            async with self.open_repositories(WORLD, coordinator_ids) as repos:
+                assert [r.coordinator_id for r in repos] == list(coordinator_ids)
+                await scenario(*repos)
+
+        asyncio.run(main())
+
     # --- roster -------------------------------------------------------------------------
     def test_roster_lists_assigned_mentors_by_name(self) -> None:
         """A roster holds the coordinator's mentors, paused too, in name order."""
 
-        async def scenario(repo: ProxyRepository) -> None:
-            roster = await repo.roster(KARI.id)
+        async def scenario(repo: ProxyRepository, nobody: ProxyRepository) -> None:
+            roster = await repo.roster()
             assert roster.coordinator == KARI
             expected = sorted(
                 (m for m in WORLD.mentors if m.chapter_id == KARI.chapter_id),
@@ -70,9 +95,9 @@ class RepositoryContract:
             )
             assert list(roster.mentors) == expected
             with pytest.raises(UnknownCoordinatorError):
-                await repo.roster("nobody")
+                await nobody.roster()
 
-        self.run(scenario)
+        self.run_as(scenario, KARI.id, "nobody")
 
     # --- register ------------------------------------------------------------------------
     def test_each_record_gets_one_result_in_input_order(self) -> None:
@@ -80,7 +105,7 @@ class RepositoryContract:
 
         async def scenario(repo: ProxyRepository) -> None:
             sent = [record("m02"), record("m01"), record("m03")]
-            results = await repo.register(KARI.id, sent)
+            results = await repo.register(sent)
             assert [r.client_key for r in results] == [r.client_key for r in sent]
             assert {r.outcome for r in results} == {Outcome.REGISTERED}
             assert len({r.record_id for r in results}) == 3
@@ -92,7 +117,7 @@ class RepositoryContract:
         """register([]) answers () and stores nothing."""
 
         async def scenario(repo: ProxyRepository) -> None:
-            assert await repo.register(KARI.id, []) == ()
+            assert await repo.register([]) == ()
             assert await repo.find_registered([record("m01").client_key]) == {}
 
         self.run(scenario)
@@ -103,9 +128,9 @@ class RepositoryContract:
         async def scenario(repo: ProxyRepository) -> None:
             sent = [record("m01"), record("m02"), record("m03")]
             with pytest.raises(BatchTooLargeError):
-                await repo.register(KARI.id, sent)
+                await repo.register(sent)
             with pytest.raises(BatchTooLargeError):
-                await repo.register_atomic(KARI.id, sent)
+                await repo.register_atomic(sent)
             assert await repo.find_registered([r.client_key for r in sent]) == {}
 
         self.run(scenario, max_batch_size=2)
@@ -115,9 +140,9 @@ class RepositoryContract:
         first record id, and is stored once."""
 
         async def scenario(repo: ProxyRepository) -> None:
-            first = await repo.register(KARI.id, [record("m01"), record("m01")])
-            again = await repo.register(KARI.id, [record("m01")])
-            one = await repo.register_one(KARI.id, record("m01"))
+            first = await repo.register([record("m01"), record("m01")])
+            again = await repo.register([record("m01")])
+            one = await repo.register_one(record("m01"))
             original = first[0].record_id
             assert [(r.outcome, r.record_id) for r in (*first, *again, one)] == [
                 (Outcome.REGISTERED, original),
@@ -132,8 +157,8 @@ class RepositoryContract:
         """A reused key with different details is rejected as a conflict; the first stays."""
 
         async def scenario(repo: ProxyRepository) -> None:
-            (first,) = await repo.register(KARI.id, [record("m01")])
-            results = await repo.register(KARI.id, [record("m01", minutes=90)])
+            (first,) = await repo.register([record("m01")])
+            results = await repo.register([record("m01", minutes=90)])
             assert outcomes(results) == [(Outcome.REJECTED, "conflict")]
             assert results[0].message
             found = await repo.find_registered([record("m01").client_key])
@@ -154,7 +179,7 @@ class RepositoryContract:
                 record("m04"),
                 record("m05", notes="x" * 2001),
             ]
-            results = await repo.register(KARI.id, sent)
+            results = await repo.register(sent)
             assert outcomes(results) == [
                 (Outcome.REJECTED, "not_assigned"),
                 (Outcome.REJECTED, "paused"),
@@ -176,8 +201,8 @@ class RepositoryContract:
             notes = "Robert'); DROP TABLE proxy_activities;-- «æøå» \\n 🙂"
             sent = record("m01", notes=notes)
             await repo.record_submission(Submission("s1", KARI.id, (sent,)))
-            await repo.register(KARI.id, [sent])
-            replay = await repo.register(KARI.id, [sent])
+            await repo.register([sent])
+            replay = await repo.register([sent])
             assert replay[0].outcome is Outcome.ALREADY_REGISTERED
             entry = await repo.ledger_entry("s1")
             assert entry is not None
@@ -189,8 +214,8 @@ class RepositoryContract:
         """register_one stores and refuses exactly as register does."""
 
         async def scenario(repo: ProxyRepository) -> None:
-            ok = await repo.register_one(KARI.id, record("m01"))
-            refused = await repo.register_one(KARI.id, record("x01"))
+            ok = await repo.register_one(record("m01"))
+            refused = await repo.register_one(record("x01"))
             assert (ok.outcome, refused.outcome, refused.code) == (
                 Outcome.REGISTERED,
                 Outcome.REJECTED,
@@ -205,7 +230,7 @@ class RepositoryContract:
 
         async def scenario(repo: ProxyRepository) -> None:
             sent = [record("m01"), record("m02")]
-            results = await repo.register_atomic(KARI.id, sent)
+            results = await repo.register_atomic(sent)
             assert {r.outcome for r in results} == {Outcome.REGISTERED}
             assert len(await repo.find_registered([r.client_key for r in sent])) == 2
 
@@ -216,7 +241,7 @@ class RepositoryContract:
 
         async def scenario(repo: ProxyRepository) -> None:
             sent = [record("m01"), record(PAUSED_ID), record("m02")]
-            results = await repo.register_atomic(KARI.id, sent)
+            results = await repo.register_atomic(sent)
             assert outcomes(results) == [
                 (Outcome.REJECTED, "rolled_back"),
                 (Outcome.REJECTED, "paused"),
@@ -231,7 +256,7 @@ class RepositoryContract:
         """find_registered maps stored keys to record ids and leaves unknown keys out."""
 
         async def scenario(repo: ProxyRepository) -> None:
-            (stored,) = await repo.register(KARI.id, [record("m01")])
+            (stored,) = await repo.register([record("m01")])
             found = await repo.find_registered([record("m01").client_key, record("m02").client_key])
             assert found == {record("m01").client_key: stored.record_id}
 
@@ -275,13 +300,12 @@ class RepositoryContract:
         """latest_submission answers the newest of that coordinator and kind, or None."""
 
         async def scenario(repo: ProxyRepository) -> None:
-            assert await repo.latest_submission(KARI.id) is None
+            assert await repo.latest_submission() is None
             for sid, kind in (("a", "bulk"), ("b", "single"), ("c", "bulk")):
                 await repo.record_submission(Submission(sid, KARI.id, (record("m01", sid),), kind))
-            latest = await repo.latest_submission(KARI.id)
-            single = await repo.latest_submission(KARI.id, "single")
+            latest = await repo.latest_submission()
+            single = await repo.latest_submission("single")
             assert (latest and latest.submission.id, single and single.submission.id) == ("c", "b")
-            assert await repo.latest_submission(OLA.id) is None
 
         self.run(scenario)
 
@@ -290,14 +314,14 @@ class RepositoryContract:
         each with its records and outcomes; another coordinator's are left out."""
 
         async def scenario(repo: ProxyRepository) -> None:
-            assert list(await repo.submissions(KARI.id)) == []
+            assert list(await repo.submissions()) == []
             for sid, kind in (("a", "bulk"), ("b", "single"), ("c", "bulk")):
                 await repo.record_submission(Submission(sid, KARI.id, (record("m01", sid),), kind))
             ok = RecordResult(
                 record("m01", "b").client_key, Outcome.REGISTERED, "r-1", message="ok"
             )
             await repo.record_outcomes("b", {"m01": ok})
-            listed = await repo.submissions(KARI.id)
+            listed = await repo.submissions()
             assert [(e.submission.id, e.submission.kind) for e in listed] == [
                 ("c", "bulk"),
                 ("b", "single"),
@@ -305,6 +329,74 @@ class RepositoryContract:
             ]
             assert dict(listed[1].outcomes) == {"m01": ok}
             assert listed[0].submission.records == (record("m01", "c"),)
-            assert list(await repo.submissions(OLA.id)) == []
 
         self.run(scenario)
+
+    # --- one coordinator per repository: nothing reported or stored across them --------
+    def test_another_coordinators_keys_are_not_reported(self) -> None:
+        """A key KARI stored is absent for OLA, even asked by that very key."""
+
+        async def scenario(kari: ProxyRepository, ola: ProxyRepository) -> None:
+            sent = record("m01")
+            (stored,) = await kari.register([sent])
+            assert {sent.client_key: stored.record_id} == dict(
+                await kari.find_registered([sent.client_key])
+            )
+            assert dict(await ola.find_registered([sent.client_key])) == {}
+
+        self.run_as(scenario, KARI.id, OLA.id)
+
+    def test_another_coordinators_record_is_not_replayed_or_overwritten(self) -> None:
+        """OLA sending KARI's record is forbidden, and OLA's own record under KARI's key is a
+        conflict: neither answers KARI's record id, and KARI's record stays as it was."""
+
+        async def scenario(kari: ProxyRepository, ola: ProxyRepository) -> None:
+            karis = record("m01")
+            (stored,) = await kari.register([karis])
+            olas = record("x01", coordinator=OLA.id, client_key=karis.client_key)
+            answers = [await ola.register_one(karis), *await ola.register([olas])]
+            assert [(a.outcome, a.code, a.record_id) for a in answers] == [
+                (Outcome.REJECTED, "forbidden", None),
+                (Outcome.REJECTED, "conflict", None),
+            ]
+            (atomic,) = await ola.register_atomic([olas])
+            assert (
+                atomic.outcome,
+                atomic.code,
+                atomic.record_id,
+            ) == (Outcome.REJECTED, "conflict", None)
+            (replay,) = await kari.register([karis])
+            assert (Outcome.ALREADY_REGISTERED, stored.record_id) == (
+                replay.outcome,
+                replay.record_id,
+            )
+            assert dict(await ola.find_registered([karis.client_key])) == {}
+
+        self.run_as(scenario, KARI.id, OLA.id)
+
+    def test_another_coordinators_submission_is_out_of_reach(self) -> None:
+        """KARI's submission s1 is not OLA's to read, list, add to or record outcomes of,
+        even when OLA's own submission carries the same id; KARI's entry stays as it was."""
+
+        async def scenario(kari: ProxyRepository, ola: ProxyRepository) -> None:
+            karis = Submission("s1", KARI.id, (record("m01"),))
+            await kari.record_submission(karis)
+            ok = RecordResult(karis.records[0].client_key, Outcome.REGISTERED, "r-1", message="ok")
+            await kari.record_outcomes("s1", {"m01": ok})
+            olas = Submission("s1", OLA.id, (record("x01", coordinator=OLA.id),))
+            for attempt in (karis, olas):
+                with pytest.raises(PermissionError):
+                    await ola.record_submission(attempt)
+            with pytest.raises(UnknownSubmissionError):
+                await ola.record_outcomes("s1", {"x01": ok})
+            seen_by_ola = (
+                await ola.ledger_entry("s1"),
+                await ola.latest_submission(),
+                list(await ola.submissions()),
+            )
+            assert seen_by_ola == (None, None, [])
+            entry = await kari.ledger_entry("s1")
+            assert entry is not None
+            assert (("m01",), {"m01": ok}) == (entry.submission.mentor_ids, dict(entry.outcomes))
+
+        self.run_as(scenario, KARI.id, OLA.id)

@@ -5,13 +5,13 @@ One throwaway database for the module; each test empties it and seeds the world 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import pytest
 
 from contract.repository_contract import RepositoryContract
-from contract.world import KARI, World
+from contract.world import World
 from pg import reset, throwaway_database
 from proxyreg.adapters.postgres import PostgresRepository
 from proxyreg.ports import ProxyRepository
@@ -33,11 +33,16 @@ class TestPostgresRepository(RepositoryContract):
         self.dsn = database
 
     @asynccontextmanager
-    async def open_repository(
-        self, world: World, max_batch_size: int = 500
-    ) -> AsyncIterator[ProxyRepository]:
+    async def open_repositories(
+        self, world: World, coordinator_ids: Sequence[str], max_batch_size: int = 500
+    ) -> AsyncIterator[tuple[ProxyRepository, ...]]:
         await reset(self.dsn, world)
-        async with await PostgresRepository.open(
-            self.dsn, KARI.id, max_batch_size=max_batch_size
-        ) as repo:
-            yield repo
+        async with AsyncExitStack() as stack:
+            yield tuple(
+                [
+                    await stack.enter_async_context(
+                        await PostgresRepository.open(self.dsn, c, max_batch_size=max_batch_size)
+                    )
+                    for c in coordinator_ids
+                ]
+            )

@@ -7,13 +7,13 @@ it and seeds the world again.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import pytest
 
 from contract.repository_contract import RepositoryContract
-from contract.world import KARI, World
+from contract.world import World
 from pg import reset, throwaway_database
 from postgrest_standin import ANON_KEY, PostgrestStandIn, token
 from proxyreg.adapters.supabase import SupabaseRepository
@@ -36,11 +36,18 @@ class TestSupabaseRepository(RepositoryContract):
         self.standin = standin
 
     @asynccontextmanager
-    async def open_repository(
-        self, world: World, max_batch_size: int = 500
-    ) -> AsyncIterator[ProxyRepository]:
+    async def open_repositories(
+        self, world: World, coordinator_ids: Sequence[str], max_batch_size: int = 500
+    ) -> AsyncIterator[tuple[ProxyRepository, ...]]:
         await reset(self.standin.dsn, world)
-        async with await SupabaseRepository.open(
-            self.standin.url, ANON_KEY, token(KARI.id), max_batch_size=max_batch_size
-        ) as repo:
-            yield repo
+        async with AsyncExitStack() as stack:
+            yield tuple(
+                [
+                    await stack.enter_async_context(
+                        await SupabaseRepository.open(
+                            self.standin.url, ANON_KEY, token(c), max_batch_size=max_batch_size
+                        )
+                    )
+                    for c in coordinator_ids
+                ]
+            )

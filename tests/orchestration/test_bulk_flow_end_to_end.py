@@ -40,11 +40,9 @@ class Recording(FaultyRepository):
         super().__init__(inner, parse_fault_spec(spec))
         self.sent: list[str] = []
 
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self.sent.extend(r.client_key for r in records)
-        return await super().register(coordinator_id, records)
+        return await super().register(records)
 
 
 def ready(*ids: str) -> BulkProxyState:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from harness import FAST, faulty, send, store, submission
 
+from proxyreg.adapters.memory import InMemoryRepository
 from proxyreg.domain import LedgerEntry, Outcome, RecordResult
-from proxyreg.engine import EventBus
-from proxyreg.orchestration import NOT_SENT, BulkRegistrationOrchestrator, SubmissionProgressed
+from proxyreg.orchestration import NOT_SENT, BulkRegistrationOrchestrator
+from support import OTHER_ROSTER, ROSTER
 
 
 def test_the_ledger_holds_each_records_latest_outcome() -> None:
@@ -100,7 +102,7 @@ def test_a_retry_the_ledger_cannot_keep_leaves_earlier_doubt_in_doubt() -> None:
 
     async def scenario() -> dict[str, RecordResult]:
         await backend.record_submission(sub)
-        await backend.register(sub.coordinator_id, sub.records[:1])  # landed, answer lost
+        await backend.register(sub.records[:1])  # landed, answer lost
         await backend.record_outcomes(
             sub.id,
             {
@@ -153,7 +155,7 @@ def test_unknown_outcomes_in_the_ledger_are_reconciled_on_the_next_look() -> Non
 
     async def scenario() -> LedgerEntry | None:
         await backend.record_submission(sub)
-        await backend.register(sub.coordinator_id, sub.records[:1])  # landed
+        await backend.register(sub.records[:1])  # landed
         await backend.record_outcomes(
             sub.id,
             {r.mentor_id: RecordResult(r.client_key, Outcome.UNKNOWN) for r in sub.records},
@@ -178,7 +180,7 @@ def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> N
 
     async def scenario() -> dict[str, RecordResult]:
         await backend.record_submission(sub)
-        await backend.register(sub.coordinator_id, sub.records[:2])  # landed before the crash
+        await backend.register(sub.records[:2])  # landed before the crash
         after_restart = BulkRegistrationOrchestrator(backend, policy=FAST)
         entry = await after_restart.latest(sub.coordinator_id)
         assert entry is not None
@@ -196,10 +198,11 @@ def test_after_a_crash_the_last_submission_is_reconciled_from_the_backend() -> N
     ]
 
 
-def test_progress_is_published_as_records_settle() -> None:
-    """Each settled record publishes done/total on the bus, ending at total."""
-    bus = EventBus()
-    seen: list[SubmissionProgressed] = []
-    bus.subscribe(SubmissionProgressed, seen.append)
-    send(submission(7), store(), bus=bus)
-    assert [(p.done, p.total) for p in seen] == [(n, 7) for n in range(1, 8)]
+def test_only_the_repositorys_coordinator_can_be_asked_for_the_latest() -> None:
+    """latest() for another coordinator than the repository acts for is a wiring mistake:
+    ValueError, rather than answering for the wrong coordinator."""
+    backend = InMemoryRepository.of_rosters(ROSTER, OTHER_ROSTER)
+    orchestrator = BulkRegistrationOrchestrator(backend)
+    with pytest.raises(ValueError, match="acts for coord-1, not coord-2"):
+        asyncio.run(orchestrator.latest(OTHER_ROSTER.coordinator.id))
+    assert asyncio.run(orchestrator.latest(ROSTER.coordinator.id)) is None

@@ -54,14 +54,12 @@ class Overlapping(InMemoryRepository):
     in_flight = 0
     most = 0
 
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         type(self).in_flight += 1
         type(self).most = max(type(self).most, type(self).in_flight)
         await asyncio.sleep(0.002)
         type(self).in_flight -= 1
-        return await super().register(coordinator_id, records)
+        return await super().register(records)
 
 
 def test_chunked_keeps_to_its_parallelism() -> None:

@@ -1,9 +1,9 @@
-"""A coordinator's screen, headless: the root bloc and the orchestrator, fed what a UI adds.
+"""A coordinator's screen, headless: a `RegistrationSession`, and what it showed.
 
 `CoordinatorScreen` submits a bulk registration and presses Retry failed the way a
-coordinator would, through the real `ProxyRegistrationBloc` and
-`BulkRegistrationOrchestrator`, and remembers what the screen showed at the end of
-each submission, for `audit.audit` to hold against the database.
+coordinator would, through the application's `RegistrationSession` (the real
+`ProxyRegistrationBloc` and orchestrator), and remembers what the screen showed at the end
+of each submission, for `audit.audit` to hold against the database.
 """
 
 from __future__ import annotations
@@ -11,26 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from proxyreg.application import ActivityFields, RegistrationSession, RetryPolicy, Strategy
 from proxyreg.domain import Roster
-from proxyreg.flows import (
-    ActiveFlow,
-    BulkActivityDateChanged,
-    BulkActivityKindChanged,
-    BulkActivitySubmitted,
-    BulkDurationChanged,
-    BulkFlowEntered,
-    BulkMentorsSelected,
-    BulkNewSubmissionStarted,
-    BulkProxyState,
-    BulkRetryFailedRequested,
-    FlowContext,
-    ProxyRegistrationBloc,
-    retryable_mentors,
-)
-from proxyreg.orchestration import BulkRegistrationOrchestrator, RetryPolicy, Strategy
+from proxyreg.flows import ActiveFlow, BulkProxyState
 from proxyreg.ports import ProxyRepository
 
 TODAY = dt.date(2026, 11, 25)
+PHONE_CALL = ActivityFields("phone_call", TODAY, 20)
 
 
 class CoordinatorScreen:
@@ -39,46 +26,34 @@ class CoordinatorScreen:
     def __init__(
         self, repository: ProxyRepository, roster: Roster, policy: RetryPolicy, seed: int
     ) -> None:
-        self.orchestrator = BulkRegistrationOrchestrator(repository, policy=policy, seed=seed)
-        self.bloc = ProxyRegistrationBloc(
-            context=FlowContext(roster, TODAY), gateway=self.orchestrator
+        self.session = RegistrationSession(
+            repository, roster, today=TODAY, policy=policy, seed=seed
         )
         self.shown: dict[str, dict[str, tuple[str, str | None]]] = {}
 
     @property
     def bulk(self) -> BulkProxyState:
-        return self.bloc.state.bulk
-
-    async def _add(self, *events: object) -> None:
-        for event in events:
-            await self.bloc.add(event)  # type: ignore[arg-type]
-            await self.bloc.settled()
+        return self.session.bloc.state.bulk
 
     async def submit(self, mentor_ids: Sequence[str], strategy: Strategy) -> str:
         """Enter the bulk screen, start afresh, fill in the form for these mentors, Submit;
         answers the submission id once every record has an outcome."""
-        self.orchestrator.strategy = strategy
-        await self._add(BulkFlowEntered(), BulkNewSubmissionStarted())
-        await self._add(
-            BulkMentorsSelected(tuple(mentor_ids)),
-            BulkActivityKindChanged("phone_call"),
-            BulkActivityDateChanged(TODAY),
-            BulkDurationChanged(20),
-            BulkActivitySubmitted(),
-        )
-        submission_id = self.bulk.submission_id
-        assert submission_id is not None, self.bulk.errors
+        self.session.use_strategy(strategy)
+        bulk = await self.session.submit_bulk(mentor_ids, PHONE_CALL)
+        assert bulk.submission_id is not None, bulk.errors
         self.remember()
-        return submission_id
+        return bulk.submission_id
 
     async def retry_until_settled(self, most: int) -> int:
         """Press Retry failed until nothing is retryable (at most ``most`` times); answers
         how many times it was pressed."""
         presses = 0
-        while retryable_mentors(self.bulk) and presses < most:
-            if self.bloc.state.active_flow is not ActiveFlow.BULK:
-                await self._add(BulkFlowEntered())
-            await self._add(BulkRetryFailedRequested())
+        while presses < most:
+            if self.session.bloc.state.active_flow is not ActiveFlow.BULK:
+                await self.session.enter_bulk()
+            _, resent = await self.session.retry_shown()
+            if not resent:
+                break
             presses += 1
         self.remember()
         return presses
@@ -102,4 +77,4 @@ class CoordinatorScreen:
         return counts
 
     async def close(self) -> None:
-        await self.bloc.close()
+        await self.session.close()

@@ -82,11 +82,11 @@ def backend(tmp_path: Path) -> Iterator[Backend]:
     path = tmp_path / "engine.db"
 
     async def open_seeded() -> SqliteRepository:
-        repository = await SqliteRepository.open(path)
+        repository = await SqliteRepository.open(path, ROSTER.coordinator.id)
         mentors: tuple[Mentor, ...] = ROSTER.mentors + OTHER_ROSTER.mentors
         pairs = [(ROSTER.coordinator.id, m.id) for m in ROSTER.mentors]
         pairs += [(OTHER_COORDINATOR.id, m.id) for m in OTHER_ROSTER.mentors]
-        await repository.add_world((ROSTER.coordinator, OTHER_COORDINATOR), mentors, pairs)
+        await repository.database.add_world((ROSTER.coordinator, OTHER_COORDINATOR), mentors, pairs)
         return repository
 
     repository = asyncio.run(open_seeded())

@@ -1,11 +1,11 @@
 """Load: 20 coordinators each submit 100 mentors at the same time against one PostgreSQL.
 
-Each coordinator is an asyncio task with its own root bloc, orchestrator and
-`PostgresRepository` pool acting as that coordinator under row-level security, as 20
-phones would be. Afterwards the table is read directly, as the owner: every record is
-there once, written by the coordinator its mentor is assigned to, and matches the ledger
-and what each screen shows. Then every coordinator sends its submission again (a retry
-of the whole batch, same client keys) and nothing is added.
+Each coordinator is an asyncio task with its own `RegistrationSession` (root bloc and
+orchestrator) and `PostgresRepository` pool acting as that coordinator under row-level
+security, as 20 phones would be. Afterwards the table is read directly, as the owner:
+every record is there once, written by the coordinator its mentor is assigned to, and
+matches the ledger and what each screen shows. Then every coordinator sends its
+submission again (a retry of the whole batch, same client keys) and nothing is added.
 """
 
 from __future__ import annotations
@@ -19,18 +19,9 @@ import pytest
 
 from pg import throwaway_database
 from proxyreg.adapters.postgres import PostgresRepository, seed
+from proxyreg.application import ActivityFields, RegistrationSession
 from proxyreg.domain import Coordinator, Mentor, Outcome, Roster
-from proxyreg.flows import (
-    BulkActivityDateChanged,
-    BulkActivityKindChanged,
-    BulkActivitySubmitted,
-    BulkAllMentorsSelected,
-    BulkDurationChanged,
-    BulkFlowEntered,
-    BulkPhase,
-    FlowContext,
-    ProxyRegistrationBloc,
-)
+from proxyreg.flows import BulkPhase
 from proxyreg.orchestration import BulkRegistrationOrchestrator
 
 pytestmark = pytest.mark.postgres
@@ -70,33 +61,18 @@ class Screen:
 
 
 async def coordinator_submits(dsn: str, coordinator: str) -> Screen:
-    """One coordinator: its own pool, bloc and orchestrator; Select all, fill in, Submit."""
+    """One coordinator: its own pool and session; Select all, fill in, Submit."""
     async with await PostgresRepository.open(dsn, coordinator, min_size=1, max_size=2) as repo:
-        roster = await repo.roster(coordinator)
-        bloc = ProxyRegistrationBloc(
-            context=FlowContext(roster, TODAY), gateway=BulkRegistrationOrchestrator(repo)
+        roster = await repo.roster()
+        async with RegistrationSession(repo, roster, today=TODAY) as session:
+            bulk = await session.submit_bulk(None, ActivityFields("home_visit", TODAY, 45))
+        assert bulk.submission_id is not None
+        return Screen(
+            coordinator,
+            bulk.submission_id,
+            bulk.phase,
+            {m: r.record_id for m, r in bulk.board.entries.items()},
         )
-        try:
-            for event in (
-                BulkFlowEntered(),
-                BulkAllMentorsSelected(),
-                BulkActivityKindChanged("home_visit"),
-                BulkActivityDateChanged(TODAY),
-                BulkDurationChanged(45),
-                BulkActivitySubmitted(),
-            ):
-                await bloc.add(event)
-            await bloc.settled()
-            bulk = bloc.state.bulk
-            assert bulk.submission_id is not None
-            return Screen(
-                coordinator,
-                bulk.submission_id,
-                bulk.phase,
-                {m: r.record_id for m, r in bulk.board.entries.items()},
-            )
-        finally:
-            await bloc.close()
 
 
 async def coordinator_resends(dsn: str, coordinator: str, submission_id: str) -> list[Outcome]:

@@ -163,7 +163,7 @@ class Soak:
             proxy.on_registration(lambda: proxy.refuse_for(seconds, drop=True))
         elif fault == "slow":
             proxy.delay(rng.uniform(0.02, 0.06))
-            self.screen.orchestrator.policy = IMPATIENT
+            self.screen.session.use_policy(IMPATIENT)
 
         if fault == "statement_timeout":
             with TableLock(self.server.dsn, STATEMENT_TIMEOUT_MS / 1000 + 0.2):
@@ -175,7 +175,7 @@ class Soak:
         first.update(self.screen.statuses())
         # The network and the server are well again; the coordinator presses Retry failed.
         proxy.clear()
-        self.screen.orchestrator.policy = POLICY
+        self.screen.session.use_policy(POLICY)
         await asyncio.to_thread(self.restarted.wait, 60)
         presses = await self.screen.retry_until_settled(MOST_PRESSES)
         figures.submissions += 1

@@ -22,6 +22,7 @@ from fault_world import COORDINATOR, FaultyServer, mentor_ids
 from proxyreg.adapters.postgres import PostgresRepository
 from proxyreg.domain import ActivityDraft, ProxyRecord
 from proxyreg.orchestration import AtomicStrategy, ChunkedStrategy, RetryPolicy, RpcStrategy
+from proxyreg.ports import BackendUnavailableError
 
 pytestmark = pytest.mark.postgres
 
@@ -72,16 +73,17 @@ def on_screen(
 
 
 def test_the_proxy_cuts_after_the_server_committed(faulty_server: FaultyServer) -> None:
-    """A registration call cut after commit raises on the client, yet the server holds every
-    record: the fault is exactly "committed, but the client never heard"."""
+    """A registration call cut after commit raises on the client (the port's
+    BackendUnavailableError, not the driver's error), yet the server holds every record:
+    the fault is exactly "committed, but the client never heard"."""
     faulty_server.proxy.cut_after_commit(1)
 
     async def call() -> None:
         async with await PostgresRepository.open(
             faulty_server.proxied_dsn, COORDINATOR.id
         ) as repository:
-            with pytest.raises(psycopg.OperationalError):
-                await repository.register(COORDINATOR.id, records(12))
+            with pytest.raises(BackendUnavailableError):
+                await repository.register(records(12))
 
     asyncio.run(call())
     assert sorted(stored_keys(faulty_server.dsn)) == sorted(r.client_key for r in records(12))

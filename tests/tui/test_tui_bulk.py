@@ -155,12 +155,10 @@ class HeldRepository(FaultyRepository):
         self.reached = asyncio.Event()
         self.release = asyncio.Event()
 
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self.reached.set()
         await self.release.wait()
-        return await super().register(coordinator_id, records)
+        return await super().register(records)
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
@@ -181,8 +179,8 @@ def test_leaving_bulk_mid_submission_and_coming_back_shows_its_results(
 
     async def scenario() -> tuple[str, dict[str, tuple[str, str, str]], str]:
         repository = await open_world(db)
-        held = HeldRepository(repository)
-        app = ProxyRegApp(held, "coord-1", today=TODAY)
+        held = HeldRepository(repository.acting_as("coord-1"))
+        app = ProxyRegApp(held, today=TODAY)
         async with app.run_test(size=(150, 44)) as pilot:
             await settle(pilot)
             await fill_bulk_form(pilot)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from contract.world import KARI, WORLD
 from proxyreg.adapters.faults import FaultyRepository, parse_fault_spec
-from proxyreg.adapters.sqlite import SqliteRepository
+from proxyreg.adapters.sqlite import SqliteDatabase
 from proxyreg.domain import Coordinator, Mentor
 from proxyreg.orchestration import Strategy
 from proxyreg.ports import ProxyRepository
@@ -46,9 +46,9 @@ DEMO_MENTORS = tuple(
 )
 
 
-async def open_world(path: pathlib.Path) -> SqliteRepository:
+async def open_world(path: pathlib.Path) -> SqliteDatabase:
     """A SQLite file holding the contract world and the demo chapter."""
-    repository = await SqliteRepository.open(path)
+    repository = await SqliteDatabase.open(path)
     await repository.add_world(WORLD.coordinators, WORLD.mentors, WORLD.assignments)
     await repository.add_world(
         (DEMO_COORDINATOR,),
@@ -59,15 +59,19 @@ async def open_world(path: pathlib.Path) -> SqliteRepository:
 
 
 def make_app(
-    repository: ProxyRepository,
+    database: SqliteDatabase | ProxyRepository,
     faults: str = "",
     *,
     coordinator_id: str = KARI.id,
     strategy: Strategy | None = None,
 ) -> ProxyRegApp:
-    """The app on ``repository``, misbehaving as the seeded ``faults`` spec says, on TODAY."""
+    """The app acting for ``coordinator_id`` on ``database`` (a repository already acts for
+    its own), misbehaving as the seeded ``faults`` spec says, on TODAY."""
+    repository = (
+        database.acting_as(coordinator_id) if isinstance(database, SqliteDatabase) else database
+    )
     backend = FaultyRepository(repository, parse_fault_spec(faults)) if faults else repository
-    return ProxyRegApp(backend, coordinator_id, today=TODAY, strategy=strategy)
+    return ProxyRegApp(backend, today=TODAY, strategy=strategy or "rpc")
 
 
 def stored_rows(path: pathlib.Path) -> list[tuple[str, str, str, int]]:
@@ -155,12 +159,12 @@ SCREENSHOT_SIZE = (170, 40)
 SCREENSHOT_FAULTS = "seed=5,fail_rate=0.3"
 
 
-def open_screenshot_world(path: pathlib.Path) -> SqliteRepository:
+def open_screenshot_world(path: pathlib.Path) -> SqliteDatabase:
     """The demo chapter in a fresh SQLite file, opened outside any running loop."""
     return asyncio.run(open_world(path))
 
 
-def screenshot_app(repository: ProxyRepository) -> ProxyRegApp:
+def screenshot_app(repository: SqliteDatabase) -> ProxyRegApp:
     """The app as the screenshot shows it: the demo coordinator, seeded faults, TODAY."""
     return make_app(repository, SCREENSHOT_FAULTS, coordinator_id=DEMO_COORDINATOR.id)
 

@@ -180,34 +180,32 @@ class FaultyRepository:
         """Calls received per faulted method name, whatever became of them."""
 
     @property
+    def coordinator_id(self) -> str:
+        return self._inner.coordinator_id
+
+    @property
     def max_batch_size(self) -> int:
         return self._inner.max_batch_size
 
-    async def roster(self, coordinator_id: str) -> Roster:
-        return await self._inner.roster(coordinator_id)
+    async def roster(self) -> Roster:
+        return await self._inner.roster()
 
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         then = await self._enter_write("register", records)
         failing = self._draw_failures(records)
         kept = _kept(records, failing)
-        answers = await self._inner.register(coordinator_id, kept) if kept else ()
+        answers = await self._inner.register(kept) if kept else ()
         _finish(then)
         return _merge(records, failing, answers)
 
-    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+    async def register_one(self, record: ProxyRecord) -> RecordResult:
         then = await self._enter_write("register_one", None)
         (failed,) = self._draw_failures([record])
-        answer = (
-            _withheld(record) if failed else await self._inner.register_one(coordinator_id, record)
-        )
+        answer = _withheld(record) if failed else await self._inner.register_one(record)
         _finish(then)
         return answer
 
-    async def register_atomic(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         then = await self._enter_write("register_atomic", records)
         failing = self._draw_failures(records)
         if any(failing):  # the transaction would roll back: nothing is sent
@@ -216,7 +214,7 @@ class FaultyRepository:
             ]
             answers = rolled_back(_merge(records, failing, would_be))
         else:
-            answers = await self._inner.register_atomic(coordinator_id, records) if records else ()
+            answers = await self._inner.register_atomic(records) if records else ()
         _finish(then)
         return answers
 
@@ -239,13 +237,11 @@ class FaultyRepository:
     async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
         return await self._inner.ledger_entry(submission_id)
 
-    async def latest_submission(
-        self, coordinator_id: str, kind: str = "bulk"
-    ) -> LedgerEntry | None:
-        return await self._inner.latest_submission(coordinator_id, kind)
+    async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
+        return await self._inner.latest_submission(kind)
 
-    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
-        return await self._inner.submissions(coordinator_id)
+    async def submissions(self) -> Sequence[LedgerEntry]:
+        return await self._inner.submissions()
 
     async def _enter_write(self, method: str, batch: Sequence[ProxyRecord] | None) -> _Then:
         """Count, delay and draw the fate of a write call (``batch`` is None for one record).

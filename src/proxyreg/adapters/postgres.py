@@ -30,6 +30,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from proxyreg._closable import Closable
+from proxyreg.adapters._pg_errors import understood, understood_calls
 from proxyreg.adapters._pg_wire import pg_text, rpc_element
 from proxyreg.adapters._settings import DEFAULT_COORDINATOR_SETTING
 from proxyreg.domain import (
@@ -83,6 +84,7 @@ def migrations() -> tuple[tuple[str, str], ...]:
     return tuple((name.removesuffix(".sql"), text) for name, text in found)
 
 
+@understood_calls
 async def migrate(dsn: str) -> tuple[str, ...]:
     """Apply the migrations not applied yet, in order, each in its own transaction.
 
@@ -114,6 +116,7 @@ async def migrate(dsn: str) -> tuple[str, ...]:
     return tuple(applied_now)
 
 
+@understood_calls
 async def seed(
     dsn: str,
     coordinators: Iterable[Coordinator],
@@ -153,6 +156,7 @@ async def seed(
         )
 
 
+@understood_calls
 async def coordinators(dsn: str) -> tuple[Coordinator, ...]:
     """Every coordinator in the database, in name order, read as the owner."""
     async with await AsyncConnection.connect(dsn) as conn:
@@ -162,6 +166,7 @@ async def coordinators(dsn: str) -> tuple[Coordinator, ...]:
         return tuple(Coordinator(r[0], r[1], r[2]) for r in await cursor.fetchall())
 
 
+@understood_calls
 async def default_coordinator(dsn: str) -> str | None:
     """The coordinator a front end acts as when none is named (the owner's setting), or None."""
     async with await AsyncConnection.connect(dsn) as conn:
@@ -172,6 +177,7 @@ async def default_coordinator(dsn: str) -> str | None:
         return None if row is None else str(row[0])
 
 
+@understood_calls
 async def set_default_coordinator(dsn: str, coordinator_id: str) -> None:
     """Make ``coordinator_id`` the default, as the owner; raises `UnknownCoordinatorError`."""
     async with await AsyncConnection.connect(dsn) as conn:
@@ -188,9 +194,9 @@ async def set_default_coordinator(dsn: str, coordinator_id: str) -> None:
 class PostgresRepository(Closable):
     """The repository port on PostgreSQL, acting as one coordinator under row-level security.
 
-    Like a Supabase client signed in as ``coordinator_id``: methods that take a
-    coordinator id still act as this one (records registered by anyone else answer
-    ``forbidden``; another coordinator's roster is unknown, because it cannot be seen).
+    Like a Supabase client signed in as ``coordinator_id``: it acts as this one only
+    (records registered by anyone else answer ``forbidden``; another coordinator's
+    records and submissions cannot be seen).
     """
 
     def __init__(
@@ -232,7 +238,8 @@ class PostgresRepository(Closable):
             kwargs={"autocommit": True},
             open=False,
         )
-        await pool.open(wait=True)
+        with understood():
+            await pool.open(wait=True)
         return cls(
             pool,
             coordinator_id,
@@ -274,9 +281,13 @@ class PostgresRepository(Closable):
                 yield conn
         except QueryCanceled as exc:
             raise TimeoutError(f"PostgreSQL cancelled the statement: {exc}") from exc
+        except psycopg.Error:
+            with understood():  # no schema, no connection: the port's errors
+                raise
 
     # --- roster ----------------------------------------------------------------------
-    async def roster(self, coordinator_id: str) -> Roster:
+    async def roster(self) -> Roster:
+        coordinator_id = self._coordinator_id
         async with self.session() as conn:
             cursor = await conn.execute(
                 "SELECT id, name, chapter_id FROM coordinators WHERE id = %s", (coordinator_id,)
@@ -296,21 +307,17 @@ class PostgresRepository(Closable):
         return Roster(coordinator, mentors)
 
     # --- register --------------------------------------------------------------------
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
         return await self._call("register_proxy_activities", records)
 
-    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+    async def register_one(self, record: ProxyRecord) -> RecordResult:
         (result,) = await self._call("register_proxy_activities", [record])
         return result
 
-    async def register_atomic(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
@@ -457,9 +464,8 @@ class PostgresRepository(Closable):
         async with self.session() as conn:
             return await _ledger_entry(conn, submission_id)
 
-    async def latest_submission(
-        self, coordinator_id: str, kind: str = "bulk"
-    ) -> LedgerEntry | None:
+    async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
+        coordinator_id = self._coordinator_id
         async with self.session() as conn:
             cursor = await conn.execute(
                 "SELECT id FROM submissions WHERE coordinator_id = %s AND kind = %s"
@@ -469,7 +475,8 @@ class PostgresRepository(Closable):
             row = await cursor.fetchone()
             return None if row is None else await _ledger_entry(conn, row[0])
 
-    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+    async def submissions(self) -> Sequence[LedgerEntry]:
+        coordinator_id = self._coordinator_id
         async with self.session() as conn:
             cursor = await conn.execute(
                 "SELECT id FROM submissions WHERE coordinator_id = %s ORDER BY seq DESC",

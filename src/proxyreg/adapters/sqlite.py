@@ -11,10 +11,11 @@ What it does:
   is never blocked and the connection is only ever used from the thread that opened it;
 - answers exactly as the in-memory reference does (`proxyreg.adapters.memory`).
 
-What it does not do: there is no row-level security. The embedded default is
-single-user: whoever can open the file reads and writes everything in it, so
-`SqliteRepository.find_registered` reports every stored key, not only the caller's.
-The per-coordinator checks (forbidden, not assigned, paused) still hold for writes.
+`SqliteDatabase` is the file (its people and settings, an operator's view);
+`SqliteDatabase.acting_as` gives the `SqliteRepository` that acts for one coordinator, as
+the port asks: it registers only as them and reads and reports only their records and
+submissions. There is no row-level security under it: whoever can open the file can read
+everything in it with sqlite3, so the binding keeps coordinators apart, not secrets.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
@@ -63,6 +63,7 @@ from proxyreg.ports import (
     PAUSED,
     REGISTERED_MESSAGE,
     REPLAY_MESSAGE,
+    BackendUnavailableError,
     BatchTooLargeError,
     TransientError,
     UnknownCoordinatorError,
@@ -83,7 +84,7 @@ class RepositoryClosedError(RuntimeError):
     """A call on a repository that was closed."""
 
 
-class SchemaError(RuntimeError):
+class SchemaError(BackendUnavailableError):
     """The database file's schema is not one this version can use (newer, or a broken migration)."""
 
 
@@ -266,7 +267,10 @@ _SELECT_ASSIGNED_MENTOR = """
     WHERE cm.coordinator_id = ? AND cm.mentor_id = ?
 """
 
-_SELECT_STORED = "SELECT id, payload_hash FROM proxy_activities WHERE client_key = ?"
+_SELECT_STORED = """
+    SELECT id, payload_hash FROM proxy_activities WHERE client_key = ? AND registered_by = ?
+"""
+_SELECT_TAKEN = "SELECT 1 FROM proxy_activities WHERE client_key = ?"
 _INSERT_ACTIVITY = """
     INSERT INTO proxy_activities (
         id, client_key, payload_hash, mentor_id, registered_by,
@@ -276,6 +280,7 @@ _INSERT_ACTIVITY = """
 _FIND_REGISTERED = """
     SELECT a.client_key, a.id
     FROM json_each(?) AS wanted JOIN proxy_activities AS a ON a.client_key = wanted.value
+    WHERE a.registered_by = ?
 """
 
 _INSERT_SUBMISSION = """
@@ -393,7 +398,7 @@ class _Database:
 
     def _register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
         key, digest = record.client_key, payload_hash(record)
-        stored = self.connection.execute(_SELECT_STORED, (key,)).fetchone()
+        stored = self.connection.execute(_SELECT_STORED, (key, coordinator_id)).fetchone()
         if stored is not None:
             record_id, stored_digest = stored
             if stored_digest != digest:
@@ -402,6 +407,9 @@ class _Database:
         refusal = self._refusal(coordinator_id, record)
         if refusal is not None:
             return refusal
+        if self.connection.execute(_SELECT_TAKEN, (key,)).fetchone() is not None:
+            # Another coordinator's key: taken, and nothing of their record is shown.
+            return RecordResult(key, Outcome.REJECTED, code=CONFLICT, message=CONFLICT_MESSAGE)
         record_id = new_record_id()
         self.connection.execute(_INSERT_ACTIVITY, _activity_row(record_id, digest, record))
         return RecordResult(key, Outcome.REGISTERED, record_id, message=REGISTERED_MESSAGE)
@@ -427,15 +435,22 @@ class _Database:
             return RecordResult(key, Outcome.REJECTED, code=INVALID, message=message)
         return None
 
-    def find_registered(self, client_keys: Sequence[str]) -> dict[str, str]:
+    def find_registered(self, coordinator_id: str, client_keys: Sequence[str]) -> dict[str, str]:
         wanted = json.dumps(list(client_keys))
-        found = dict(self.connection.execute(_FIND_REGISTERED, (wanted,)).fetchall())
+        rows = self.connection.execute(_FIND_REGISTERED, (wanted, coordinator_id)).fetchall()
+        found = dict(rows)
         return {key: found[key] for key in client_keys if key in found}
 
     # ledger
-    def record_submission(self, submission: Submission) -> None:
+    def record_submission(self, coordinator_id: str, submission: Submission) -> None:
         db = self.connection
         with _transaction(db):
+            kept = db.execute(_SELECT_SUBMISSION, (submission.id,)).fetchone()
+            owners = {submission.coordinator_id} | (set() if kept is None else {kept[0]})
+            if owners != {coordinator_id}:
+                raise PermissionError(
+                    f"Submission {submission.id!r} is not {coordinator_id}'s to record."
+                )
             db.execute(
                 _INSERT_SUBMISSION, (submission.id, submission.coordinator_id, submission.kind)
             )
@@ -446,19 +461,25 @@ class _Database:
             ]
             db.executemany(_INSERT_SUBMISSION_RECORD, rows)
 
-    def record_outcomes(self, submission_id: str, outcomes: Mapping[str, RecordResult]) -> None:
+    def record_outcomes(
+        self, coordinator_id: str, submission_id: str, outcomes: Mapping[str, RecordResult]
+    ) -> None:
         db = self.connection
         with _transaction(db):
-            if db.execute(_SELECT_SUBMISSION, (submission_id,)).fetchone() is None:
+            kept = db.execute(_SELECT_SUBMISSION, (submission_id,)).fetchone()
+            if kept is None or kept[0] != coordinator_id:
                 raise UnknownSubmissionError(submission_id)
             db.executemany(
                 _UPSERT_OUTCOME,
                 [_outcome_row(submission_id, mentor, r) for mentor, r in outcomes.items()],
             )
 
-    def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
+    def ledger_entry(self, coordinator_id: str, submission_id: str) -> LedgerEntry | None:
         with _transaction(self.connection, "BEGIN"):
-            return self._read_entry(submission_id)
+            entry = self._read_entry(submission_id)
+        if entry is None or entry.submission.coordinator_id != coordinator_id:
+            return None
+        return entry
 
     def latest_submission(self, coordinator_id: str, kind: str) -> LedgerEntry | None:
         with _transaction(self.connection, "BEGIN"):
@@ -574,8 +595,9 @@ def _result_from_row(row: Sequence[Any]) -> RecordResult:
 # --- the repository ------------------------------------------------------------------------
 
 
-class SqliteRepository(Closable):
-    """The `ProxyRepository` on one SQLite file; open with `SqliteRepository.open`."""
+class SqliteDatabase(Closable):
+    """One SQLite file: its people and settings (an operator's view, not the port), and a
+    `SqliteRepository` per coordinator (`acting_as`). Open with `SqliteDatabase.open`."""
 
     def __init__(
         self, database: _Database, executor: ThreadPoolExecutor, max_batch_size: int
@@ -592,14 +614,18 @@ class SqliteRepository(Closable):
         *,
         max_batch_size: int = 500,
         rules: ValidationRules = DEFAULT_RULES,
-    ) -> SqliteRepository:
+    ) -> SqliteDatabase:
         """Open (creating if need be) the database file and bring its schema up to date."""
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="proxyreg-sqlite")
         loop = asyncio.get_running_loop()
         try:
             connection = await loop.run_in_executor(executor, connect, os.fspath(path))
-        except BaseException:
+        except BaseException as error:
             executor.shutdown(wait=False)
+            if isinstance(error, sqlite3.Error):
+                raise BackendUnavailableError(
+                    f"{os.fspath(path)} cannot be opened as a proxyreg database: {error}."
+                ) from error
             raise
         return cls(_Database(connection, rules), executor, max_batch_size)
 
@@ -614,15 +640,33 @@ class SqliteRepository(Closable):
         finally:
             self._executor.shutdown(wait=False)
 
-    async def _run(self, work: Callable[[], T]) -> T:
-        """Run ``work`` on the worker thread, after every call made before it."""
+    async def run(self, work: Callable[[_Database], T]) -> T:
+        """Run ``work`` on the worker thread, after every call made before it.
+
+        sqlite3's errors stay here: a file that fails under a call (its disk, its lock
+        held past the busy timeout) is `BackendUnavailableError`; a constraint a call
+        breaks (`sqlite3.IntegrityError`, a caller's mistake) passes as it is.
+        """
         if self._closed:
-            raise RepositoryClosedError("This SQLite repository is closed.")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+            raise RepositoryClosedError("This SQLite database is closed.")
+        database = self._database
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, lambda: work(database)
+            )
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as error:
+            raise BackendUnavailableError(f"The SQLite database failed: {error}.") from error
 
     @property
     def max_batch_size(self) -> int:
         return self._max_batch_size
+
+    def acting_as(self, coordinator_id: str) -> SqliteRepository:
+        """The repository on this file acting for ``coordinator_id`` (while the file is open;
+        closing it leaves the file open)."""
+        return SqliteRepository(self, coordinator_id)
 
     async def add_world(
         self,
@@ -635,82 +679,111 @@ class SqliteRepository(Closable):
         Chapters are created from the chapter ids (named by their id). Idempotent:
         seeding again updates names, chapters and paused flags and adds what is new.
         """
-        work = functools.partial(
-            self._database.add_world, tuple(coordinators), tuple(mentors), tuple(assignments)
-        )
-        await self._run(work)
+        people = (tuple(coordinators), tuple(mentors), tuple(assignments))
+        await self.run(lambda db: db.add_world(*people))
 
-    async def roster(self, coordinator_id: str) -> Roster:
-        return await self._run(functools.partial(self._database.roster, coordinator_id))
+    async def coordinators(self) -> tuple[Coordinator, ...]:
+        """Every coordinator in the database, in name order."""
+        return tuple(await self.run(_Database.coordinators))
 
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
-        return await self._register(coordinator_id, records, atomic=False)
+    async def default_coordinator(self) -> str | None:
+        """The id of the coordinator a front end acts as when none is named, or None."""
+        return await self.run(lambda db: db.setting(DEFAULT_COORDINATOR_SETTING))
 
-    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
-        (result,) = await self._register(coordinator_id, [record], atomic=False)
+    async def set_default_coordinator(self, coordinator_id: str) -> None:
+        """Make ``coordinator_id`` the default; raises `UnknownCoordinatorError` if unknown."""
+        await self.run(lambda db: db.set_default_coordinator(coordinator_id))
+
+
+class SqliteRepository(Closable):
+    """The `ProxyRepository` on one SQLite file, acting for one coordinator.
+
+    From `SqliteDatabase.acting_as` (sharing its file), or `SqliteRepository.open` (a file
+    of its own, closed with it).
+    """
+
+    def __init__(
+        self, database: SqliteDatabase, coordinator_id: str, *, owns_database: bool = False
+    ) -> None:
+        self.database = database
+        self._coordinator_id = coordinator_id
+        self._owns_database = owns_database
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | os.PathLike[str],
+        coordinator_id: str,
+        *,
+        max_batch_size: int = 500,
+        rules: ValidationRules = DEFAULT_RULES,
+    ) -> SqliteRepository:
+        """Open the file as `SqliteDatabase.open` does, acting for ``coordinator_id``."""
+        database = await SqliteDatabase.open(path, max_batch_size=max_batch_size, rules=rules)
+        return cls(database, coordinator_id, owns_database=True)
+
+    async def close(self) -> None:
+        """Close the file if this repository opened it."""
+        if self._owns_database:
+            await self.database.close()
+
+    @property
+    def coordinator_id(self) -> str:
+        return self._coordinator_id
+
+    @property
+    def max_batch_size(self) -> int:
+        return self.database.max_batch_size
+
+    async def roster(self) -> Roster:
+        return await self.database.run(lambda db: db.roster(self._coordinator_id))
+
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
+        return await self._register(records, atomic=False)
+
+    async def register_one(self, record: ProxyRecord) -> RecordResult:
+        (result,) = await self._register([record], atomic=False)
         return result
 
-    async def register_atomic(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
-        return await self._register(coordinator_id, records, atomic=True)
+    async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
+        return await self._register(records, atomic=True)
 
     async def _register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord], *, atomic: bool
+        self, records: Sequence[ProxyRecord], *, atomic: bool
     ) -> tuple[RecordResult, ...]:
-        if len(records) > self._max_batch_size:
-            raise BatchTooLargeError(len(records), self._max_batch_size)
+        if len(records) > self.max_batch_size:
+            raise BatchTooLargeError(len(records), self.max_batch_size)
         if not records:
             return ()
-        work = functools.partial(
-            self._database.register, coordinator_id, tuple(records), atomic=atomic
+        sent = tuple(records)
+        return await self.database.run(
+            lambda db: db.register(self._coordinator_id, sent, atomic=atomic)
         )
-        return await self._run(work)
 
     async def find_registered(self, client_keys: Sequence[str]) -> Mapping[str, str]:
-        """Stored keys with their record ids. No row-level security: every stored key is
-        reported, whoever registered it (the embedded default is single-user)."""
         if not client_keys:
             return {}
-        return await self._run(
-            functools.partial(self._database.find_registered, tuple(client_keys))
-        )
+        keys = tuple(client_keys)
+        return await self.database.run(lambda db: db.find_registered(self._coordinator_id, keys))
 
     async def record_submission(self, submission: Submission) -> None:
-        await self._run(functools.partial(self._database.record_submission, submission))
+        await self.database.run(lambda db: db.record_submission(self._coordinator_id, submission))
 
     async def record_outcomes(
         self, submission_id: str, outcomes: Mapping[str, RecordResult]
     ) -> None:
-        work = functools.partial(self._database.record_outcomes, submission_id, dict(outcomes))
-        await self._run(work)
+        kept = dict(outcomes)
+        await self.database.run(
+            lambda db: db.record_outcomes(self._coordinator_id, submission_id, kept)
+        )
 
     async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
-        return await self._run(functools.partial(self._database.ledger_entry, submission_id))
+        return await self.database.run(
+            lambda db: db.ledger_entry(self._coordinator_id, submission_id)
+        )
 
-    async def latest_submission(
-        self, coordinator_id: str, kind: str = "bulk"
-    ) -> LedgerEntry | None:
-        work = functools.partial(self._database.latest_submission, coordinator_id, kind)
-        return await self._run(work)
+    async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
+        return await self.database.run(lambda db: db.latest_submission(self._coordinator_id, kind))
 
-    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
-        return await self._run(functools.partial(self._database.submissions, coordinator_id))
-
-    # --- settings of this database (an operator's, not part of the port) ---------------
-
-    async def coordinators(self) -> tuple[Coordinator, ...]:
-        """Every coordinator in the database, in name order."""
-        return tuple(await self._run(self._database.coordinators))
-
-    async def default_coordinator(self) -> str | None:
-        """The id of the coordinator a front end acts as when none is named, or None."""
-        work = functools.partial(self._database.setting, DEFAULT_COORDINATOR_SETTING)
-        return await self._run(work)
-
-    async def set_default_coordinator(self, coordinator_id: str) -> None:
-        """Make ``coordinator_id`` the default; raises `UnknownCoordinatorError` if unknown."""
-        work = functools.partial(self._database.set_default_coordinator, coordinator_id)
-        await self._run(work)
+    async def submissions(self) -> Sequence[LedgerEntry]:
+        return await self.database.run(lambda db: db.submissions(self._coordinator_id))

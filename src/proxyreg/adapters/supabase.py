@@ -15,6 +15,8 @@ What comes back is mapped as the port wants it:
 - 413 (SQLSTATE ``PT413``): `BatchTooLargeError`; the batch function missing (404
   ``PGRST202``): `BatchUnsupportedError`;
 - 429 and 503: `TransientError` with the server's Retry-After (nothing was stored);
+- a read that finds no table, view or ledger function (``PGRST205``, ``PGRST202``,
+  ``42P01``): `NoSchemaError`, the project has no proxyreg schema yet;
 - any other 5xx (`ServerError`), a read timeout (`TimeoutError`) or a dropped or refused
   connection (`ConnectionError`): no answer, every record in doubt; the orchestrator asks
   `find_registered`, through the same API, which of them landed.
@@ -57,6 +59,7 @@ from proxyreg.ports import (
     INVALID,
     BatchTooLargeError,
     BatchUnsupportedError,
+    NoSchemaError,
     TransientError,
     UnknownCoordinatorError,
     UnknownSubmissionError,
@@ -69,6 +72,8 @@ RETRYABLE_STATUSES = frozenset({429, 503})
 
 _REJECTION_CODES = {400: INVALID, 401: FORBIDDEN, 403: FORBIDDEN, 409: CONFLICT}
 _FUNCTION_NOT_FOUND = "PGRST202"
+# A table, function or schema the API cannot find (PostgREST's codes and PostgreSQL's).
+_NO_SCHEMA_CODES = frozenset({"PGRST202", "PGRST205", "42P01", "42883", "3F000"})
 _KEYS_PER_LOOKUP = 100  # client keys per GET: the URL stays far below gateway limits
 _PAGE = 1000  # rows per GET: Supabase answers at most 1,000 rows (its default max-rows)
 
@@ -174,9 +179,9 @@ class Query(Protocol):
 class SupabaseRepository(Closable):
     """The repository port over a Supabase project's REST API, signed in as one coordinator.
 
-    Like `PostgresRepository`: methods that take a coordinator id act as the token's
-    coordinator (records registered by anyone else answer ``forbidden``; another
-    coordinator's roster is unknown, because it cannot be seen).
+    Like `PostgresRepository`: it acts as the token's coordinator only (records
+    registered by anyone else answer ``forbidden``; another coordinator's records and
+    submissions cannot be seen).
     """
 
     def __init__(
@@ -264,6 +269,8 @@ class SupabaseRepository(Closable):
                 raise TransientError(error.status, error.message, error.retry_after) from error
             if error.status in (401, 403):
                 raise PermissionError(error.message) from error
+            if error.code in _NO_SCHEMA_CODES:
+                raise NoSchemaError() from error
             raise
 
     async def _rows(self, table: str, columns: str, **equal: str) -> list[dict[str, Any]]:
@@ -279,7 +286,8 @@ class SupabaseRepository(Closable):
                 return rows
 
     # --- roster ----------------------------------------------------------------------
-    async def roster(self, coordinator_id: str) -> Roster:
+    async def roster(self) -> Roster:
+        coordinator_id = self._coordinator_id
         found = await self._rows("coordinators", "id,name,chapter_id", id=coordinator_id)
         if not found:
             raise UnknownCoordinatorError(coordinator_id)
@@ -296,21 +304,17 @@ class SupabaseRepository(Closable):
         return Roster(coordinator, tuple(mentors))
 
     # --- register --------------------------------------------------------------------
-    async def register(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
         return await self._call("register_proxy_activities", records, batch=True)
 
-    async def register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
+    async def register_one(self, record: ProxyRecord) -> RecordResult:
         (result,) = await self._call("register_proxy_activities", [record], batch=False)
         return result
 
-    async def register_atomic(
-        self, coordinator_id: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
+    async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
@@ -395,13 +399,13 @@ class SupabaseRepository(Closable):
         entries = await self._entries(submission=submission_id)
         return entries[0] if entries else None
 
-    async def latest_submission(
-        self, coordinator_id: str, kind: str = "bulk"
-    ) -> LedgerEntry | None:
+    async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
+        coordinator_id = self._coordinator_id
         entries = await self._entries(coordinator=coordinator_id, of_kind=kind, newest=1)
         return entries[0] if entries else None
 
-    async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
+    async def submissions(self) -> Sequence[LedgerEntry]:
+        coordinator_id = self._coordinator_id
         return await self._entries(coordinator=coordinator_id)
 
     async def _entries(self, **filters: object) -> list[LedgerEntry]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 from collections.abc import Sequence
 
+from proxyreg.application import BackendUnavailableError, BadInput, backend_url
 from proxyreg.cli.command import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
@@ -17,7 +17,6 @@ from proxyreg.cli.command import (
     Invocation,
 )
 from proxyreg.cli.commands import COMMANDS
-from proxyreg.cli.database import database_url
 from proxyreg.cli.parser import build_parser
 from proxyreg.cli.render import print_json, print_problems
 
@@ -36,18 +35,25 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
     command: Command = args.command
     try:
         _restore_double_dash(args, parser)
-        invocation = Invocation(args, database_url(args.db), args.acting_as)
+        invocation = Invocation(args, backend_url(args.db), args.acting_as)
         return asyncio.run(command.run(invocation))
     except BadInputError as bad:
-        if getattr(args, "json", False):
-            print_json({"errors": [_problem_json(p) for p in bad.problems]})
-        print_problems(bad.problems)
-        return EXIT_BAD_INPUT
+        return _refused(args, bad.problems)
+    except BadInput as bad:  # the application's, field by field: the same contract
+        return _refused(args, BadInputError(bad.errors).problems)
     except KeyboardInterrupt:
         return 130
-    except (OSError, sqlite3.Error, _driver_error()) as broke:
+    except (OSError, BackendUnavailableError) as broke:
         print(f"proxyreg: error: {broke}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _refused(args: argparse.Namespace, problems: Sequence[InputProblem]) -> int:
+    """Show each problem of the input (as JSON too, with ``--json``): exit status 2."""
+    if getattr(args, "json", False):
+        print_json({"errors": [_problem_json(p) for p in problems]})
+    print_problems(problems)
+    return EXIT_BAD_INPUT
 
 
 def _restore_double_dash(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
@@ -89,12 +95,3 @@ def _problem_json(problem: InputProblem) -> dict[str, object]:
     if problem.row is not None:
         shown["row"] = problem.row
     return shown
-
-
-def _driver_error() -> type[Exception]:
-    """psycopg's base error when the PostgreSQL extra is installed (else a stand-in)."""
-    try:
-        import psycopg  # noqa: PLC0415 - an extra
-    except ImportError:
-        return sqlite3.Error
-    return psycopg.Error

@@ -6,7 +6,13 @@ blocs wrap them. `ProxyRegistrationBloc` composes both; `SingleProxyBloc` and
 """
 
 from proxyreg.flows._bloc import EventIgnored, FlowBloc, FlowBlocOptions
-from proxyreg.flows._common import DraftFieldChanged, FlowContext, Ignored, ProxyEvent
+from proxyreg.flows._common import (
+    DraftFieldChanged,
+    FlowContext,
+    Ignored,
+    ProxyEvent,
+    SubmitPressed,
+)
 from proxyreg.flows._effects import ResultSink, SubmissionGateway
 from proxyreg.flows._lifecycle import Edge, Lifecycle
 from proxyreg.flows.bulk.bloc import BulkProxyBloc
@@ -124,6 +130,7 @@ __all__ = [
     "StatusBoard",
     "StatusCounts",
     "SubmissionGateway",
+    "SubmitPressed",
     "reduce_bulk",
     "reduce_registration",
     "reduce_single",

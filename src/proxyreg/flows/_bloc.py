@@ -17,7 +17,7 @@ import attrs
 
 from proxyreg.domain import MESSAGES, RecordResult, Submission
 from proxyreg.engine import Bloc, BlocObserver, Emitter, EventBus, debounce, droppable
-from proxyreg.flows._common import FlowContext, Ignored, ProxyEvent
+from proxyreg.flows._common import FlowContext, Ignored, ProxyEvent, SubmitPressed
 from proxyreg.flows._effects import SubmissionEffects, SubmissionGateway
 
 S = TypeVar("S")
@@ -174,9 +174,8 @@ class FlowBloc(Bloc[ProxyEvent, S]):
             self.add(effects.restored_event(entry))
 
     async def _on_submit(self, event: ProxyEvent, emit: Emitter[S]) -> None:
-        if getattr(event, "submission_id", "") is None:
-            stamped: Any = event  # a Submit event: its submission_id is stamped here
-            event = attrs.evolve(stamped, submission_id=self._new_submission_id())
+        if isinstance(event, SubmitPressed) and event.submission_id is None:
+            event = event.stamped(self._new_submission_id())
         before = self.state
         step = self._step(event)
         if step is None:

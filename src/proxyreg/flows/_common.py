@@ -1,9 +1,9 @@
-"""What both flows share: their context, the 'ignored' answer, and draft editing."""
+"""What both flows share: their context, the 'ignored' answer, draft editing, Submit."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import attrs
 
@@ -53,6 +53,17 @@ class DraftFieldChanged:
     @property
     def value(self) -> object:
         return getattr(self, self.field)
+
+
+@attrs.frozen
+class SubmitPressed:
+    """Base of the Submit events: the bloc stamps ``submission_id`` when the UI leaves it None."""
+
+    submission_id: str | None = None
+
+    def stamped(self, submission_id: str) -> Self:
+        """The same Submit, carrying ``submission_id``."""
+        return attrs.evolve(self, submission_id=submission_id)
 
 
 # Changing the kind decides whether a participant count is needed.

@@ -4,7 +4,6 @@ from proxyreg.orchestration._orchestrator import (
     NOT_SAVED,
     NOT_SENT,
     BulkRegistrationOrchestrator,
-    SubmissionProgressed,
 )
 from proxyreg.orchestration._retry import RetryPolicy
 from proxyreg.orchestration._sending import NO_ANSWER, OUT_OF_TIME, Sending
@@ -29,5 +28,4 @@ __all__ = [
     "RpcStrategy",
     "Sending",
     "Strategy",
-    "SubmissionProgressed",
 ]

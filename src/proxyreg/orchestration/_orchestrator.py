@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from proxyreg.domain import MESSAGES, LedgerEntry, Outcome, ProxyRecord, RecordResult, Submission
-from proxyreg.engine import EventBus
 from proxyreg.flows import ResultSink
 from proxyreg.orchestration._ledger import LedgerWriter
 from proxyreg.orchestration._retry import Deadline, Retrier, RetryPolicy, Sleep
@@ -21,24 +20,15 @@ NOT_SAVED = "not_saved"
 NOT_SENT = "not_sent"
 
 
-@attrs.frozen
-class SubmissionProgressed:
-    """Published on the bus as each record settles: ``done`` of ``total`` have an outcome."""
-
-    submission_id: str
-    done: int
-    total: int
-
-
 class BulkRegistrationOrchestrator:
     """Sends submissions with a strategy and settles every record before it is done.
 
     For each submission it: keeps the submission in the ledger before sending;
     sends the records with the strategy (``rpc`` by default); reports each
-    record's outcome as it arrives, to ``on_result``, to the ledger and, as
-    progress, to the bus; and asks the repository which records left in doubt
-    (a timeout, a dropped connection) did land, so that nothing that landed is
-    shown as failed. It is the flows' `SubmissionGateway`.
+    record's outcome as it arrives, to ``on_result`` and to the ledger (a screen's
+    progress is read from the bloc's state, which ``on_result`` feeds); and asks
+    the repository which records left in doubt (a timeout, a dropped connection)
+    did land, so that nothing that landed is shown as failed. It is the flows' `SubmissionGateway`.
     """
 
     def __init__(
@@ -47,14 +37,12 @@ class BulkRegistrationOrchestrator:
         *,
         strategy: Strategy | None = None,
         policy: RetryPolicy | None = None,
-        bus: EventBus | None = None,
         seed: int | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.repository = repository
         self.strategy: Strategy = strategy if strategy is not None else RpcStrategy()
         self.policy = policy if policy is not None else RetryPolicy()
-        self._bus = bus
         self._rng = random.Random(seed)
         self._sleep = sleep
         self._live: dict[str, dict[str, RecordResult]] = {}
@@ -94,7 +82,6 @@ class BulkRegistrationOrchestrator:
                 on_result(record.mentor_id, not_sent(record, error, maybe_landed=landed))
             return
         ledger = LedgerWriter(self.repository, submission.id)
-        total = len(submission.records)
         in_doubt: list[ProxyRecord] = []
         # What a failed record said, in case the check finds it was not stored after all.
         failed_now: dict[str, RecordResult] = {}
@@ -103,8 +90,6 @@ class BulkRegistrationOrchestrator:
             live[record.mentor_id] = result
             ledger.add(record.mentor_id, result)
             on_result(record.mentor_id, result)
-            if self._bus is not None:
-                self._bus.publish(SubmissionProgressed(submission.id, len(live), total))
 
         def report(record: ProxyRecord, result: RecordResult) -> None:
             if record.mentor_id in live or record in in_doubt:
@@ -120,7 +105,6 @@ class BulkRegistrationOrchestrator:
 
         sending = Sending(
             self.repository,
-            submission.coordinator_id,
             Retrier(self.policy, Deadline(self.policy.total_timeout), self._rng, self._sleep),
             cancelled if cancelled is not None else asyncio.Event(),
             report,
@@ -175,8 +159,15 @@ class BulkRegistrationOrchestrator:
         Records of a submission sent in this process keep coming; those the ledger
         holds no outcome for, or only ``unknown`` (a crash, a restart, a ledger write
         or a check that did not get through), are reconciled now and the ledger updated.
+        Only the coordinator the repository acts for can be asked: a bloc whose roster is
+        another coordinator's was wired to the wrong repository (`ValueError`).
         """
-        entry = await self.repository.latest_submission(coordinator_id, kind)
+        if coordinator_id != self.repository.coordinator_id:
+            raise ValueError(
+                f"This orchestrator's repository acts for {self.repository.coordinator_id}, "
+                f"not {coordinator_id}."
+            )
+        entry = await self.repository.latest_submission(kind)
         if entry is None:
             return None
         sid = entry.submission.id

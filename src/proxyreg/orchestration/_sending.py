@@ -36,7 +36,6 @@ class Sending:
     """One submission being sent."""
 
     repository: ProxyRepository
-    coordinator_id: str
     retrier: Retrier
     cancelled: asyncio.Event
     report: Report
@@ -110,13 +109,13 @@ class Sending:
 
 
 async def one_by_one(
-    repository: ProxyRepository, coordinator_id: str, records: Sequence[ProxyRecord]
+    repository: ProxyRepository, records: Sequence[ProxyRecord]
 ) -> list[RecordResult]:
     """Each record in its own call, concurrently; a failed call becomes its record's answer."""
 
     async def one(record: ProxyRecord) -> RecordResult:
         try:
-            return await repository.register_one(coordinator_id, record)
+            return await repository.register_one(record)
         except TransientError as error:
             return RecordResult(
                 record.client_key, Outcome.FAILED, code=f"http_{error.status}", message=str(error)

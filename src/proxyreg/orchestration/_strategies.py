@@ -10,7 +10,7 @@ import attrs
 
 from proxyreg.domain import MESSAGES, Outcome, ProxyRecord, RecordResult
 from proxyreg.orchestration._sending import Sending, one_by_one
-from proxyreg.ports import BatchUnsupportedError
+from proxyreg.ports import BatchUnsupportedError, ProxyRepository
 
 
 class Strategy(Protocol):
@@ -18,6 +18,11 @@ class Strategy(Protocol):
 
     @property
     def name(self) -> str: ...
+
+    def most_records(self, repository: ProxyRepository) -> int | None:
+        """The most records one submission may hold with this strategy on ``repository``
+        (None: any number; the strategy splits them into calls the backend takes)."""
+        ...
 
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None: ...
 
@@ -38,6 +43,9 @@ class ChunkedStrategy:
     parallelism: int = attrs.field(default=4, validator=attrs.validators.ge(1))
     name: str = "chunked"
 
+    def most_records(self, repository: ProxyRepository) -> int | None:
+        return None
+
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
         one_call = True  # until the backend says it has no batch call
         gate = asyncio.Semaphore(self.parallelism)
@@ -46,10 +54,10 @@ class ChunkedStrategy:
             nonlocal one_call
             if one_call:
                 try:
-                    return await sending.repository.register(sending.coordinator_id, chunk)
+                    return await sending.repository.register(chunk)
                 except BatchUnsupportedError:
                     one_call = False
-            return await one_by_one(sending.repository, sending.coordinator_id, chunk)
+            return await one_by_one(sending.repository, chunk)
 
         async def send_chunk(chunk: Sequence[ProxyRecord]) -> None:
             async with gate:
@@ -73,9 +81,12 @@ class RpcStrategy:
     fallback: ChunkedStrategy = ChunkedStrategy()
     name: str = "rpc"
 
+    def most_records(self, repository: ProxyRepository) -> int | None:
+        return None
+
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
         async def send_once(batch: Sequence[ProxyRecord]) -> Sequence[RecordResult]:
-            return await sending.repository.register(sending.coordinator_id, batch)
+            return await sending.repository.register(batch)
 
         size = sending.repository.max_batch_size
         for start in range(0, len(records), size):
@@ -97,20 +108,25 @@ class AtomicStrategy:
 
     name: str = "atomic"
 
+    def most_records(self, repository: ProxyRepository) -> int | None:
+        """One transaction is one call: at most what the backend takes per call."""
+        return repository.max_batch_size
+
     async def send(self, sending: Sending, records: Sequence[ProxyRecord]) -> None:
-        if len(records) > sending.repository.max_batch_size:
+        # A front end refuses a larger selection before anything is sent (it asks
+        # `most_records`); a caller that did not ask finds every record refused here.
+        limit = self.most_records(sending.repository)
+        if limit is not None and len(records) > limit:
             sending.report_all(
                 records,
                 Outcome.REJECTED,
-                MESSAGES.text(
-                    "record.atomic_too_many", max_batch_size=sending.repository.max_batch_size
-                ),
+                MESSAGES.text("record.atomic_too_many", max_batch_size=limit),
                 "too_many",
             )
             return
 
         async def send_once(batch: Sequence[ProxyRecord]) -> Sequence[RecordResult]:
-            return await sending.repository.register_atomic(sending.coordinator_id, batch)
+            return await sending.repository.register_atomic(batch)
 
         try:
             await sending.settle(records, send_once, retry_failed=True)

@@ -12,6 +12,7 @@ from proxyreg.tui.app import ProxyRegApp
 __all__ = ["ProxyRegApp", "run_tui"]
 
 
-async def run_tui(repository: ProxyRepository, coordinator_id: str) -> None:
-    """Run the terminal app for ``coordinator_id`` on ``repository`` until the user quits."""
-    await ProxyRegApp(repository, coordinator_id).run_async()
+async def run_tui(repository: ProxyRepository) -> None:
+    """Run the terminal app on ``repository``, for the coordinator it acts as, until the user
+    quits."""
+    await ProxyRegApp(repository).run_async()

@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
+from proxyreg.application import read_field_text, text_of
 from proxyreg.domain import ActivityDraft, ActivityKind
-from proxyreg.tui.form_text import text_of, value_of
 
 # The text boxes in form order: (draft field, label, placeholder).
 _TEXT_FIELDS = (
@@ -26,12 +26,12 @@ class ActivityForm(Vertical):
     """Shows a draft and its field errors; reports each edit as `ActivityForm.FieldEdited`."""
 
     class FieldEdited(Message):
-        """The coordinator changed ``field``; ``value`` is the draft value the text stands for."""
+        """The coordinator changed ``field`` to ``text`` (the kind: its id, None when unset)."""
 
-        def __init__(self, field: str, value: object) -> None:
+        def __init__(self, field: str, text: str | None) -> None:
             super().__init__()
             self.field = field
-            self.value = value
+            self.text = text
 
     def __init__(self, kinds: Iterable[ActivityKind], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -51,7 +51,7 @@ class ActivityForm(Vertical):
 
     def on_select_changed(self, message: Select.Changed) -> None:
         message.stop()
-        value = None if message.value is Select.NULL else message.value
+        value = None if message.value is Select.NULL else str(message.value)
         self.post_message(self.FieldEdited("kind", value))
 
     def on_input_changed(self, message: Input.Changed) -> None:
@@ -59,7 +59,7 @@ class ActivityForm(Vertical):
             return
         message.stop()
         field = message.input.id
-        self.post_message(self.FieldEdited(field, value_of(field, message.value)))
+        self.post_message(self.FieldEdited(field, message.value))
 
     def show(
         self,
@@ -75,7 +75,9 @@ class ActivityForm(Vertical):
 
         A box being typed in (``busy``: edits not yet applied by the engine) keeps its
         text; any other box whose text does not stand for the draft's value is rewritten,
-        which is how a reset on entry or a restored submission reaches the form.
+        which is how a reset on entry or a restored submission reaches the form. Text that
+        cannot be read (``1_000`` minutes) stands for no value: it stays, and under it is
+        why it cannot be read, in place of the engine's word on the missing value.
         """
         kind = self.query_one("#kind", Select)
         wanted_kind = draft.kind if draft.kind is not None else Select.NULL
@@ -83,15 +85,20 @@ class ActivityForm(Vertical):
             with kind.prevent(Select.Changed):
                 kind.value = wanted_kind
         kind.disabled = not editable
+        unreadable: dict[str, tuple[str, ...]] = {}
         for field, _, _ in _TEXT_FIELDS:
             box = self.query_one(f"#{field}", Input)
             value = getattr(draft, field)
-            if field not in busy and value_of(field, box.value) != value:
+            reading = read_field_text(field, box.value)
+            stands_for = box.value if reading is None else reading.value
+            if field not in busy and stands_for != value:
                 with box.prevent(Input.Changed):
                     box.value = text_of(value)
+            elif reading is not None and reading.error is not None:
+                unreadable[field] = (reading.error.message,)
             box.disabled = not editable
         for field in FIELDS:
-            messages = errors.get(field, ())
+            messages = unreadable.get(field) or errors.get(field, ())
             label = self.query_one(f"#{field}-error", Static)
             label.update("\n".join(f"⚠ {m}" for m in messages))
             label.display = bool(messages)

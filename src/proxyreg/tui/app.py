@@ -1,4 +1,4 @@
-"""The terminal app: the composition root that wires a repository into the root bloc.
+"""The terminal app: a root bloc built by `proxyreg.application` on one repository, drawn.
 
 It adds an event to `ProxyRegistrationBloc` for each thing the coordinator
 does, and draws every state the bloc emits. Whether an edit, a tick or a
@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Footer, Header, RadioButton, RadioSet
 
+from proxyreg.application import Strategy, build_bloc
 from proxyreg.domain import DEFAULT_RULES, Roster, ValidationRules
 from proxyreg.flows import (
     ActiveFlow,
@@ -24,13 +25,11 @@ from proxyreg.flows import (
     BulkRetryFailedRequested,
     BulkSelectionCleared,
     BulkSubmissionCancelled,
-    FlowContext,
     ProxyEvent,
     ProxyRegistrationBloc,
     ProxyRegistrationState,
     SingleFlowEntered,
 )
-from proxyreg.orchestration import BulkRegistrationOrchestrator, Strategy
 from proxyreg.ports import ProxyRepository, UnknownCoordinatorError
 from proxyreg.tui.activity_form import ActivityForm
 from proxyreg.tui.coordinator_view import MODE_BUTTONS, SEARCH, CoordinatorView
@@ -55,9 +54,9 @@ class ProxyRegApp(App[None]):
 
     On mount it reads the coordinator's roster from ``repository`` and enters
     the bulk flow (which shows the last bulk submission, if any). Submissions go
-    through a `BulkRegistrationOrchestrator` on ``repository`` with ``strategy``
-    (rpc by default). ``today`` fixes the date the form judges against (default:
-    the real date, read on every event).
+    through the bloc `proxyreg.application.build_bloc` builds on ``repository`` with
+    ``strategy`` (a name or a `Strategy`; rpc by default). ``today`` fixes the date the
+    form judges against (default: the real date, read on every event).
     """
 
     CSS_PATH = "proxyreg.tcss"
@@ -74,15 +73,13 @@ class ProxyRegApp(App[None]):
     def __init__(
         self,
         repository: ProxyRepository,
-        coordinator_id: str,
         *,
         today: dt.date | None = None,
-        strategy: Strategy | None = None,
+        strategy: str | Strategy = "rpc",
         rules: ValidationRules = DEFAULT_RULES,
     ) -> None:
         super().__init__()
         self._repository = repository
-        self._coordinator_id = coordinator_id
         self._today = today
         self._strategy = strategy
         self._rules = rules
@@ -105,18 +102,19 @@ class ProxyRegApp(App[None]):
 
     async def on_mount(self) -> None:
         try:
-            roster = await self._repository.roster(self._coordinator_id)
+            roster = await self._repository.roster()
         except UnknownCoordinatorError:
-            self.exit(return_code=2, message=f"No coordinator {self._coordinator_id!r}.")
+            who = self._repository.coordinator_id
+            self.exit(return_code=2, message=f"No coordinator {who!r}.")
             return
         self._roster = roster
         self.sub_title = roster.coordinator.name
-        fixed = self._today
-        clock = dt.date.today if fixed is None else (lambda: fixed)
-        self._bloc = ProxyRegistrationBloc(
-            context=FlowContext(roster, clock(), self._rules),
-            gateway=BulkRegistrationOrchestrator(self._repository, strategy=self._strategy),
-            clock=clock,
+        self._bloc = build_bloc(
+            self._repository,
+            roster,
+            strategy=self._strategy,
+            today=self._today,
+            rules=self._rules,
         )
         self._bloc.listen(self._draw)
         self._send(BulkFlowEntered())
@@ -174,7 +172,7 @@ class ProxyRegApp(App[None]):
             self._send(event)
 
     def on_activity_form_field_edited(self, message: ActivityForm.FieldEdited) -> None:
-        event = field_event(self._flow, message.field, message.value)
+        event = field_event(self._flow, message.field, message.text)
         if event is not None:
             self._send(event, busy=message.field)
 

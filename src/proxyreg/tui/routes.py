@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+from proxyreg.application import read_date, read_whole_number
 from proxyreg.flows import (
     ActiveFlow,
     BulkActivityDateChanged,
@@ -23,41 +25,50 @@ from proxyreg.flows import (
     SingleNotesChanged,
     SingleParticipantsChanged,
 )
-from proxyreg.tui.form_text import as_date, as_whole_number
 
-FieldEvent = Callable[[object], ProxyEvent]
-
-
-def _kind(value: object) -> str | None:
-    return None if value is None else str(value)
+FieldEvent = Callable[[str | None], ProxyEvent]
+"""The edit event of a field, from its text (the kind: its id; None: nothing chosen)."""
 
 
-def _notes(value: object) -> str:
-    return "" if value is None else str(value)
+def _date(text: str | None) -> dt.date | None:
+    return read_date("date", text or "").date
+
+
+def _whole_number(field: str) -> Callable[[str | None], int | None]:
+    return lambda text: read_whole_number(field, text or "").whole_number
+
+
+def _notes(text: str | None) -> str:
+    return text or ""
+
+
+_minutes = _whole_number("minutes")
+_participants = _whole_number("participants")
 
 
 _FIELD_EVENTS: dict[ActiveFlow, dict[str, FieldEvent]] = {
     ActiveFlow.SINGLE: {
-        "kind": lambda v: SingleActivityKindChanged(_kind(v)),
-        "date": lambda v: SingleActivityDateChanged(as_date(v)),
-        "minutes": lambda v: SingleDurationChanged(as_whole_number(v)),
-        "participants": lambda v: SingleParticipantsChanged(as_whole_number(v)),
-        "notes": lambda v: SingleNotesChanged(_notes(v)),
+        "kind": SingleActivityKindChanged,
+        "date": lambda t: SingleActivityDateChanged(_date(t)),
+        "minutes": lambda t: SingleDurationChanged(_minutes(t)),
+        "participants": lambda t: SingleParticipantsChanged(_participants(t)),
+        "notes": lambda t: SingleNotesChanged(_notes(t)),
     },
     ActiveFlow.BULK: {
-        "kind": lambda v: BulkActivityKindChanged(_kind(v)),
-        "date": lambda v: BulkActivityDateChanged(as_date(v)),
-        "minutes": lambda v: BulkDurationChanged(as_whole_number(v)),
-        "participants": lambda v: BulkParticipantsChanged(as_whole_number(v)),
-        "notes": lambda v: BulkNotesChanged(_notes(v)),
+        "kind": BulkActivityKindChanged,
+        "date": lambda t: BulkActivityDateChanged(_date(t)),
+        "minutes": lambda t: BulkDurationChanged(_minutes(t)),
+        "participants": lambda t: BulkParticipantsChanged(_participants(t)),
+        "notes": lambda t: BulkNotesChanged(_notes(t)),
     },
 }
 
 
-def field_event(flow: ActiveFlow, field: str, value: object) -> ProxyEvent | None:
-    """The edit event of ``field`` in ``flow``, or None when no flow is active."""
+def field_event(flow: ActiveFlow, field: str, text: str | None) -> ProxyEvent | None:
+    """The edit event of ``field`` in ``flow``, its text read with the application's one
+    rule (unreadable text is no value; the form says why), or None when no flow is active."""
     events = _FIELD_EVENTS.get(flow)
-    return None if events is None else events[field](value)
+    return None if events is None else events[field](text)
 
 
 def mentor_event(flow: ActiveFlow, mentor_id: str, ticked: bool) -> ProxyEvent | None:

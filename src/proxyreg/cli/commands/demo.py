@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from proxyreg.cli.command import EXIT_INCOMPLETE, EXIT_OK, Command, Invocation, add_json_flag
+from proxyreg.cli.demo import run_demo
 from proxyreg.cli.render import console, print_json
 
 
 async def _demo(invocation: Invocation) -> int:
-    from proxyreg.demo import run_demo  # noqa: PLC0415 - the demo imports this package
-
     outcome = await run_demo(None if invocation.json else console())
     if invocation.json:
         print_json(outcome.to_json())

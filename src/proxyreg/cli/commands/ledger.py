@@ -17,7 +17,7 @@ from proxyreg.flows import FlowContext
 
 async def _submissions(invocation: Invocation) -> int:
     async with acting_coordinator(invocation.database, invocation.acting_as) as (repo, roster):
-        entries = await repo.submissions(roster.coordinator.id)
+        entries = await repo.submissions()
     context = FlowContext(roster, dt.date.today())
     reports = [(entry, ledger_report(entry, context)) for entry in entries]
     if invocation.json:

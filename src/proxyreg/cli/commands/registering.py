@@ -6,18 +6,16 @@ import argparse
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from proxyreg.application import RegistrationSession, read_fault_spec
 from proxyreg.cli.arguments import (
     activity_fields,
     add_activity_options,
     add_faults_option,
     add_strategy_option,
-    fault_spec,
-    with_faults,
 )
 from proxyreg.cli.command import Command, Invocation, add_json_flag
 from proxyreg.cli.csv_input import mentor_ids_from_csv
 from proxyreg.cli.database import acting_coordinator
-from proxyreg.cli.registration import RegistrationSession
 from proxyreg.cli.render import console, output_report, progress_bar
 from proxyreg.cli.report import bulk_report, single_report
 from proxyreg.domain import Roster
@@ -31,15 +29,19 @@ async def _run_session(
     repository: ProxyRepository,
     roster: Roster,
     action: Callable[[RegistrationSession], Awaitable[T]],
+    *,
     strategy: str = "rpc",
+    faults: str | None = None,
 ) -> T:
     """Run ``action`` on a fresh session, with a progress bar unless the output is JSON."""
     if invocation.json:
-        async with RegistrationSession(repository, roster, strategy=strategy) as session:
+        async with RegistrationSession(
+            repository, roster, strategy=strategy, faults=faults
+        ) as session:
             return await action(session)
     with progress_bar(console()) as bar:
         async with RegistrationSession(
-            repository, roster, strategy=strategy, on_state=bar
+            repository, roster, strategy=strategy, faults=faults, on_state=bar
         ) as session:
             return await action(session)
 
@@ -90,7 +92,7 @@ async def _bulk(invocation: Invocation) -> int:
     args = invocation.args
     fields = activity_fields(args)
     if args.faults is not None:
-        fault_spec(args.faults)  # a bad spec is bad input: refuse it before anything is opened
+        read_fault_spec(args.faults)  # a bad spec is bad input: refuse it before anything opens
     async with acting_coordinator(*invocation.where, writes=True) as (repo, roster):
         if args.from_csv is not None:
             mentor_ids: tuple[str, ...] | None = mentor_ids_from_csv(args.from_csv, roster)
@@ -98,10 +100,11 @@ async def _bulk(invocation: Invocation) -> int:
             mentor_ids = None if args.all else tuple(args.mentors)
         state = await _run_session(
             invocation,
-            with_faults(repo, args.faults),
+            repo,
             roster,
             lambda session: session.submit_bulk(mentor_ids, fields),
             strategy=args.strategy,
+            faults=args.faults,
         )
         report = bulk_report(state, roster, args.strategy)
     return output_report(report, as_json=invocation.json)
@@ -124,13 +127,14 @@ def _configure_retry(parser: argparse.ArgumentParser) -> None:
 async def _retry_failed(invocation: Invocation) -> int:
     args = invocation.args
     if args.faults is not None:
-        fault_spec(args.faults)
+        read_fault_spec(args.faults)
     async with acting_coordinator(*invocation.where, writes=True) as (repo, roster):
         state, resent = await _run_session(
             invocation,
-            with_faults(repo, args.faults),
+            repo,
             roster,
             lambda session: session.retry_failed(args.submission_id),
+            faults=args.faults,
         )
         report = bulk_report(state, roster, "rpc")
     if not resent and not invocation.json:

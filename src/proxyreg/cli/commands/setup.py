@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from proxyreg import demo_data
+from proxyreg.application import open_backend, shown_url
 from proxyreg.cli.command import EXIT_OK, Command, Invocation
-from proxyreg.cli.database import open_database, shown_url
 from proxyreg.cli.render import console
 
 
@@ -20,7 +20,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 async def _init(invocation: Invocation) -> int:
     """Idempotent: running it again changes nothing that is already there."""
-    async with open_database(invocation.database, create=True) as database:
+    async with open_backend(invocation.database, create=True) as database:
         await database.create_schema()
         if invocation.args.demo:
             await database.load_demo()

@@ -24,8 +24,8 @@ async def _tui(invocation: Invocation) -> int:
         )
         return EXIT_ERROR
 
-    async with acting_coordinator(*invocation.where, writes=True) as (repo, roster):
-        await run_tui(repo, roster.coordinator.id)
+    async with acting_coordinator(*invocation.where, writes=True) as (repo, _):
+        await run_tui(repo)
     return EXIT_OK
 
 

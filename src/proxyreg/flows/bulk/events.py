@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from proxyreg.domain import LedgerEntry, RecordResult
-from proxyreg.flows._common import DraftFieldChanged, ProxyEvent
+from proxyreg.flows._common import DraftFieldChanged, ProxyEvent, SubmitPressed
 
 
 @attrs.frozen
@@ -99,7 +99,7 @@ class BulkParticipantsChanged(BulkEvent, DraftFieldChanged):
 
 
 @attrs.frozen
-class BulkActivitySubmitted(BulkEvent):
+class BulkActivitySubmitted(BulkEvent, SubmitPressed):
     """Submit pressed. The bloc stamps ``submission_id`` when the UI leaves it None."""
 
     submission_id: str | None = None

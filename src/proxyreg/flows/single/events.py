@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from proxyreg.domain import RecordResult
-from proxyreg.flows._common import DraftFieldChanged, ProxyEvent
+from proxyreg.flows._common import DraftFieldChanged, ProxyEvent, SubmitPressed
 
 
 @attrs.frozen
@@ -75,7 +75,7 @@ class SingleParticipantsChanged(SingleEvent, DraftFieldChanged):
 
 
 @attrs.frozen
-class SingleActivitySubmitted(SingleEvent):
+class SingleActivitySubmitted(SingleEvent, SubmitPressed):
     """Submit pressed. The bloc stamps ``submission_id`` when the UI leaves it None."""
 
     submission_id: str | None = None

@@ -1,8 +1,9 @@
-"""Driving the engine for a command: the root bloc, fed the events a coordinator would add.
+"""A registration session: the root bloc on one repository, fed the events a coordinator adds.
 
-No registration logic lives here: the bloc validates, the orchestrator sends, and a
-command reads the states that come out. A state with field errors where a Submit was
-expected becomes `BadInputError` (nothing was sent, so nothing was stored).
+No registration logic lives here: the bloc validates, the orchestrator sends, and the
+caller reads the states that come out. A state with field errors where a Submit was
+expected becomes `BadInput` (nothing was sent, so nothing was stored). Every front end,
+test and benchmark that drives a screen headlessly uses it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from proxyreg._closable import Closable
-from proxyreg.cli.arguments import ActivityFields
-from proxyreg.cli.command import BadInputError
-from proxyreg.domain import Roster, ValidationErrors
+from proxyreg.adapters.faults import FaultSpec
+from proxyreg.application._activity import ActivityFields
+from proxyreg.application._composition import compose, strategy_named
+from proxyreg.application._errors import BadInput
+from proxyreg.domain import DEFAULT_RULES, Roster, ValidationErrors, ValidationRules
 from proxyreg.flows import (
     BulkActivityDateChanged,
     BulkActivityKindChanged,
@@ -29,7 +32,6 @@ from proxyreg.flows import (
     BulkProxyState,
     BulkRetryFailedRequested,
     BulkSubmissionRestored,
-    FlowContext,
     ProxyEvent,
     ProxyRegistrationBloc,
     ProxyRegistrationState,
@@ -45,35 +47,63 @@ from proxyreg.flows import (
     SingleProxyState,
     retryable_mentors,
 )
-from proxyreg.orchestration import STRATEGIES, BulkRegistrationOrchestrator
+from proxyreg.orchestration import RetryPolicy, Strategy
 from proxyreg.ports import ProxyRepository
 
 StateListener = Callable[[ProxyRegistrationState], object]
 
+_STRATEGY_WORDS = {"atomic": "All or nothing (atomic)"}
+"""How a refusal names a strategy that cannot take a selection."""
+
 
 class RegistrationSession(Closable):
-    """The root bloc on one repository, acting for the roster's coordinator; closed on exit."""
+    """The root bloc on one repository, acting for the roster's coordinator; closed on exit.
+
+    Built with `build_bloc`'s options (strategy, today, faults, rules, seed, policy);
+    ``on_state`` hears every state the bloc emits.
+    """
 
     def __init__(
         self,
         repository: ProxyRepository,
         roster: Roster,
         *,
-        strategy: str = "rpc",
+        strategy: str | Strategy = "rpc",
         today: dt.date | None = None,
+        faults: FaultSpec | str | None = None,
+        rules: ValidationRules = DEFAULT_RULES,
         on_state: StateListener | None = None,
         seed: int | None = None,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.repository = repository
         self.roster = roster
-        self.strategy = strategy
-        gateway = BulkRegistrationOrchestrator(
-            repository, strategy=STRATEGIES[strategy](), seed=seed
+        self.bloc: ProxyRegistrationBloc
+        self.bloc, self._orchestrator = compose(
+            repository,
+            roster,
+            strategy=strategy,
+            today=today,
+            faults=faults,
+            rules=rules,
+            seed=seed,
+            policy=policy,
         )
-        context = FlowContext(roster, today or dt.date.today())
-        self.bloc = ProxyRegistrationBloc(context=context, gateway=gateway)
         if on_state is not None:
             self.bloc.listen(on_state)
+
+    @property
+    def strategy(self) -> str:
+        """The name of the strategy the next submission is sent with."""
+        return self._orchestrator.strategy.name
+
+    def use_strategy(self, strategy: str | Strategy) -> None:
+        """Send the next submissions with this strategy (by name or object)."""
+        self._orchestrator.strategy = strategy_named(strategy)
+
+    def use_policy(self, policy: RetryPolicy) -> None:
+        """Retry the next calls with this policy (how many tries, how long each may take)."""
+        self._orchestrator.policy = policy
 
     async def close(self) -> None:
         await self.bloc.close()
@@ -94,6 +124,14 @@ class RegistrationSession(Closable):
         self, mentor_ids: Sequence[str] | None, fields: ActivityFields
     ) -> BulkProxyState:
         """Register ``fields`` for these mentors (None: every active one) on a fresh screen."""
+        await self.fill_bulk(mentor_ids, fields)
+        return await self.submit_filled_bulk()
+
+    async def fill_bulk(
+        self, mentor_ids: Sequence[str] | None, fields: ActivityFields
+    ) -> BulkProxyState:
+        """A fresh bulk screen with these mentors (None: every active one) and ``fields``
+        filled in, not submitted yet; the form's errors are `BadInput`."""
         if (await self.enter_bulk()).submission_id is not None:
             await self.add(BulkNewSubmissionStarted())
         selecting = (
@@ -110,6 +148,11 @@ class RegistrationSession(Closable):
             BulkParticipantsChanged(fields.participants),
         )
         _refuse_if(self.bloc.state.bulk.errors)
+        return self.bloc.state.bulk
+
+    async def submit_filled_bulk(self) -> BulkProxyState:
+        """Press Submit on the bulk screen as filled in; answers it once every record has an
+        outcome. A Submit the bloc refuses is `BadInput` with the form's errors."""
         self._refuse_too_many_for_one_call(len(self.bloc.state.bulk.selected))
         await self.add(BulkActivitySubmitted())
         state = self.bloc.state.bulk
@@ -118,15 +161,17 @@ class RegistrationSession(Closable):
         return state
 
     def _refuse_too_many_for_one_call(self, selected: int) -> None:
-        """All or nothing is one call: refuse, before anything is sent, what the backend
-        would refuse whole (the other strategies split a submission into calls it takes)."""
-        limit = self.repository.max_batch_size
-        if self.strategy == "atomic" and selected > limit:
-            raise BadInputError.one(
+        """Refuse, before anything is sent, more mentors than the strategy can send in one
+        submission (all or nothing is one call; the others split into calls that fit)."""
+        strategy = self._orchestrator.strategy
+        limit = strategy.most_records(self._orchestrator.repository)
+        if limit is not None and selected > limit:
+            raise BadInput.one(
                 "mentors",
                 "too_many",
-                f"All or nothing (--strategy atomic) takes at most {limit} mentors at once "
-                f"({selected} selected): choose fewer, or send them with rpc or chunked.",
+                f"{_STRATEGY_WORDS.get(strategy.name, strategy.name)} takes at most {limit} "
+                f"mentors at once ({selected} selected): choose fewer, or send them with rpc "
+                "or chunked.",
             )
 
     async def show_bulk(self, submission_id: str | None) -> BulkProxyState:
@@ -134,13 +179,13 @@ class RegistrationSession(Closable):
         state = await self.enter_bulk()
         if submission_id is None or state.submission_id == submission_id:
             if state.submission_id is None:
-                raise BadInputError.one(
+                raise BadInput.one(
                     "submission_id", "none", "There is no bulk submission yet to retry."
                 )
             return state
         entry = await self.repository.ledger_entry(submission_id)
         if entry is None or entry.submission.coordinator_id != self.roster.coordinator.id:
-            raise BadInputError.one(
+            raise BadInput.one(
                 "submission_id",
                 "unknown",
                 f"No submission {submission_id!r} of yours; `proxyreg submissions` lists them.",
@@ -155,7 +200,7 @@ class RegistrationSession(Closable):
         resent (0 when nothing was left that a retry could fix)."""
         state = await self.show_bulk(submission_id)
         if state.phase is BulkPhase.SUBMITTING:
-            raise BadInputError.one(
+            raise BadInput.one(
                 "submission_id",
                 "unsettled",
                 f"Submission {state.submission_id} still has records without an answer; "
@@ -192,4 +237,4 @@ class RegistrationSession(Closable):
 
 def _refuse_if(errors: ValidationErrors) -> None:
     if errors:
-        raise BadInputError(errors.errors)
+        raise BadInput(errors.errors)

@@ -8,7 +8,8 @@ screen shows who failed; Retry failed is pressed until nothing is left to retry;
 the summary counts the records the database file holds, per mentor, so "none lost,
 none twice" is read from the file, not assumed.
 
-It drives the same pieces as the ``bulk`` and ``retry-failed`` commands.
+It drives the same pieces as the ``bulk`` and ``retry-failed`` commands: a backend opened
+and a session built by `proxyreg.application`, the CLI's report and progress bar.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 import sqlite3
 import tempfile
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +28,13 @@ from rich.console import Console
 from rich.text import Text
 
 from proxyreg import demo_data
-from proxyreg.adapters.faults import FaultyRepository, parse_fault_spec
-from proxyreg.adapters.sqlite import SqliteRepository
-from proxyreg.cli.arguments import ActivityFields
-from proxyreg.cli.registration import RegistrationSession
+from proxyreg.application import (
+    Acting,
+    ActivityFields,
+    Backend,
+    RegistrationSession,
+    open_backend,
+)
 from proxyreg.cli.render import print_report, progress_bar
 from proxyreg.cli.report import Report, bulk_report
 
@@ -95,12 +100,11 @@ async def run_demo(
     say = out.print if out is not None else _quiet
     with tempfile.TemporaryDirectory(prefix="proxyreg-demo-") as folder:
         path = Path(folder) / "demo.db"
-        async with await SqliteRepository.open(path) as database:
-            await database.add_world(
-                demo_data.COORDINATORS, demo_data.MENTORS, demo_data.assignment_pairs()
-            )
-            roster = await database.roster(demo_data.COORDINATOR.id)
-            flaky = FaultyRepository(database, parse_fault_spec(faults))
+        async with (
+            open_backend(str(path), create=True) as backend,
+            _acting_in_demo(backend) as acting,
+        ):
+            roster = acting.roster
             activity = ActivityFields("phone_call", today, 20, "Monthly check-in call")
             active = [m for m in roster.mentors if m.active]
             say(
@@ -113,7 +117,9 @@ async def run_demo(
             )
             rounds = []
             with progress_bar(out or Console(quiet=True)) as bar:
-                async with RegistrationSession(flaky, roster, on_state=bar, seed=1) as session:
+                async with RegistrationSession(
+                    acting.repository, roster, faults=faults, on_state=bar, seed=1
+                ) as session:
                     state = await session.submit_bulk(None, activity)
                     rounds.append(bulk_report(state, roster, session.strategy))
                     _show(out, rounds[-1], "First try")
@@ -139,6 +145,14 @@ async def run_demo(
         )
     )
     return outcome
+
+
+@contextlib.asynccontextmanager
+async def _acting_in_demo(backend: Backend) -> AsyncIterator[Acting]:
+    """The demo world loaded into the fresh file, and its coordinator at work."""
+    await backend.load_demo()
+    async with backend.acting_as(demo_data.COORDINATOR.id) as acting:
+        yield acting
 
 
 def _records_per_mentor(path: Path, mentor_ids: list[str]) -> Counter[str]:
