@@ -6,7 +6,12 @@ package, the flows' events and `proxyreg.presentation`, and nothing of the orche
 or the adapters. See docs/architecture.md.
 """
 
-from proxyreg.application._activity import ActivityFields, read_activity
+from proxyreg.application._activity import (
+    ActivityFields,
+    ActivityReading,
+    read_activity,
+    read_activity_text,
+)
 from proxyreg.application._backend import (
     DATABASE_VARIABLE,
     DEFAULT_DATABASE,
@@ -44,6 +49,7 @@ __all__ = [
     "SUPPORTED_URLS",
     "Acting",
     "ActivityFields",
+    "ActivityReading",
     "Backend",
     "BadInput",
     "FieldReading",
@@ -54,6 +60,7 @@ __all__ = [
     "build_bloc",
     "open_backend",
     "read_activity",
+    "read_activity_text",
     "read_date",
     "read_fault_spec",
     "read_field_text",

@@ -13,10 +13,19 @@ from collections.abc import Callable, Sequence
 
 from proxyreg._closable import Closable
 from proxyreg.adapters.faults import FaultSpec
-from proxyreg.application._activity import ActivityFields
+from proxyreg.application._activity import ActivityFields, ActivityReading
 from proxyreg.application._composition import compose, strategy_named
 from proxyreg.application._errors import BadInput
-from proxyreg.domain import DEFAULT_RULES, Roster, ValidationErrors, ValidationRules
+from proxyreg.domain import (
+    DEFAULT_RULES,
+    FieldError,
+    Roster,
+    ValidationErrors,
+    ValidationRules,
+    mentor_error,
+    validate_draft,
+    validate_selection,
+)
 from proxyreg.engine import EventBus
 from proxyreg.flows import (
     BulkActivityDateChanged,
@@ -53,6 +62,9 @@ from proxyreg.ports import ProxyRepository
 
 StateListener = Callable[[ProxyRegistrationState], object]
 
+_FORM_ORDER = ("mentor", "mentors", "kind", "date", "minutes", "notes", "participants")
+"""The order problems are named in: the form's, top to bottom."""
+
 
 class RegistrationSession(Closable):
     """The root bloc on one repository, acting for the roster's coordinator; closed on exit.
@@ -77,6 +89,8 @@ class RegistrationSession(Closable):
     ) -> None:
         self.repository = repository
         self.roster = roster
+        self._today = today
+        self._rules = rules
         self.bloc: ProxyRegistrationBloc
         self.bloc, self._orchestrator = compose(
             repository,
@@ -196,6 +210,44 @@ class RegistrationSession(Closable):
             await self.add(BulkRetryFailedRequested())
         return self.bloc.state.bulk, len(resend)
 
+    # --- every problem at once -----------------------------------------------------
+    def bulk_problems(
+        self, mentor_ids: Sequence[str] | None, reading: ActivityReading
+    ) -> tuple[FieldError, ...]:
+        """Every problem a bulk Submit of this would meet, without sending anything: the
+        text that cannot be read, and the domain's judgement of the rest (None: every
+        active mentor). Empty when it may be submitted."""
+        chosen = (
+            tuple(m.id for m in self.roster.mentors if m.active)
+            if mentor_ids is None
+            else tuple(mentor_ids)
+        )
+        judged = validate_selection(chosen, self.roster, self._rules).errors
+        return self._with_draft_problems(judged, reading)
+
+    def single_problems(
+        self, mentor_id: str | None, reading: ActivityReading
+    ) -> tuple[FieldError, ...]:
+        """Every problem a single Submit of this would meet, without sending anything."""
+        if mentor_id is None:
+            judged: tuple[FieldError, ...] = (
+                FieldError("mentor", "required", "Choose the mentor to register for."),
+            )
+        else:
+            error = mentor_error(mentor_id, self.roster)
+            judged = () if error is None else (error,)
+        return self._with_draft_problems(judged, reading)
+
+    def _with_draft_problems(
+        self, judged: tuple[FieldError, ...], reading: ActivityReading
+    ) -> tuple[FieldError, ...]:
+        today = self._today or dt.date.today()
+        draft_errors = validate_draft(reading.draft, self._rules, today).errors
+        unreadable = reading.unreadable
+        found = [e for e in (*judged, *draft_errors) if e.field not in unreadable]
+        found.extend(reading.errors)
+        return tuple(sorted(found, key=_form_position))
+
     # --- single ----------------------------------------------------------------------
     async def register_single(self, mentor_id: str, fields: ActivityFields) -> SingleProxyState:
         """The single flow: pick the mentor, fill in the form, Submit."""
@@ -214,6 +266,10 @@ class RegistrationSession(Closable):
         if state.phase is SinglePhase.EDITING:
             _refuse_if(state.errors)
         return state
+
+
+def _form_position(error: FieldError) -> int:
+    return _FORM_ORDER.index(error.field) if error.field in _FORM_ORDER else len(_FORM_ORDER)
 
 
 def _refuse_if(errors: ValidationErrors) -> None:
