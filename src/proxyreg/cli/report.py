@@ -198,8 +198,5 @@ def ledger_report(entry: LedgerEntry, context: FlowContext, *, latest: bool = Fa
     unanswered = len(entry.unanswered())
     if restored.phase is BulkPhase.SUBMITTING and unanswered:
         total = len(report.lines)
-        headline = (
-            f"Interrupted: {total - unanswered} of {total} have an answer; {unanswered} have "
-            "none recorded (the sending was interrupted, or is still running elsewhere)."
-        )
+        headline = f"Interrupted: {total - unanswered} of {total} answered, {unanswered} not."
     return attrs.evolve(report, flow=flow, settle=settle, headline=headline)
