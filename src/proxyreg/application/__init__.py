@@ -9,6 +9,7 @@ or the adapters. See docs/architecture.md.
 from proxyreg.application._activity import (
     ActivityFields,
     ActivityReading,
+    activity_problems,
     read_activity,
     read_activity_text,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "RegistrationSession",
     "StateListener",
     "Strategy",
+    "activity_problems",
     "backend_url",
     "build_bloc",
     "open_backend",

@@ -8,7 +8,16 @@ import attrs
 
 from proxyreg.application._errors import BadInput
 from proxyreg.application._field_text import read_date, read_whole_number
-from proxyreg.domain import ActivityDraft, FieldError
+from proxyreg.domain import (
+    DEFAULT_RULES,
+    ActivityDraft,
+    FieldError,
+    ValidationRules,
+    validate_draft,
+)
+
+FORM_ORDER = ("mentor", "mentors", "kind", "date", "minutes", "notes", "participants")
+"""The order problems are named in: the form's, top to bottom."""
 
 
 @attrs.frozen
@@ -80,6 +89,27 @@ def read_activity_text(
         participants=None if count is None else count.whole_number,
     )
     return ActivityReading(draft, tuple(r.error for r in readings if r.error is not None))
+
+
+def activity_problems(
+    reading: ActivityReading,
+    judged: tuple[FieldError, ...] = (),
+    *,
+    today: dt.date | None = None,
+    rules: ValidationRules = DEFAULT_RULES,
+) -> tuple[FieldError, ...]:
+    """Every problem of the activity, in form order: the text that cannot be read and the
+    domain's judgement of the rest (``today``: the day it judges against, default the real
+    date), with ``judged`` (the mentors' problems, say) in their place."""
+    draft_errors = validate_draft(reading.draft, rules, today or dt.date.today()).errors
+    unreadable = reading.unreadable
+    found = [e for e in (*judged, *draft_errors) if e.field not in unreadable]
+    found.extend(reading.errors)
+    return tuple(sorted(found, key=_form_position))
+
+
+def _form_position(error: FieldError) -> int:
+    return FORM_ORDER.index(error.field) if error.field in FORM_ORDER else len(FORM_ORDER)
 
 
 def read_activity(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from proxyreg._closable import Closable
 from proxyreg.adapters.faults import FaultSpec
-from proxyreg.application._activity import ActivityFields, ActivityReading
+from proxyreg.application._activity import ActivityFields, ActivityReading, activity_problems
 from proxyreg.application._composition import compose, strategy_named
 from proxyreg.application._errors import BadInput
 from proxyreg.domain import (
@@ -23,7 +23,6 @@ from proxyreg.domain import (
     ValidationErrors,
     ValidationRules,
     mentor_error,
-    validate_draft,
     validate_selection,
 )
 from proxyreg.engine import EventBus
@@ -61,9 +60,6 @@ from proxyreg.orchestration import RetryPolicy, Strategy
 from proxyreg.ports import ProxyRepository
 
 StateListener = Callable[[ProxyRegistrationState], object]
-
-_FORM_ORDER = ("mentor", "mentors", "kind", "date", "minutes", "notes", "participants")
-"""The order problems are named in: the form's, top to bottom."""
 
 
 class RegistrationSession(Closable):
@@ -241,12 +237,7 @@ class RegistrationSession(Closable):
     def _with_draft_problems(
         self, judged: tuple[FieldError, ...], reading: ActivityReading
     ) -> tuple[FieldError, ...]:
-        today = self._today or dt.date.today()
-        draft_errors = validate_draft(reading.draft, self._rules, today).errors
-        unreadable = reading.unreadable
-        found = [e for e in (*judged, *draft_errors) if e.field not in unreadable]
-        found.extend(reading.errors)
-        return tuple(sorted(found, key=_form_position))
+        return activity_problems(reading, judged, today=self._today, rules=self._rules)
 
     # --- single ----------------------------------------------------------------------
     async def register_single(self, mentor_id: str, fields: ActivityFields) -> SingleProxyState:
@@ -266,10 +257,6 @@ class RegistrationSession(Closable):
         if state.phase is SinglePhase.EDITING:
             _refuse_if(state.errors)
         return state
-
-
-def _form_position(error: FieldError) -> int:
-    return _FORM_ORDER.index(error.field) if error.field in _FORM_ORDER else len(_FORM_ORDER)
 
 
 def _refuse_if(errors: ValidationErrors) -> None:

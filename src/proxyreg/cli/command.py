@@ -51,6 +51,7 @@ _HINTS = {
     ("kind", "unknown_kind"): f" --kind takes {_KINDS}.",
     ("kind", "required"): f" Give --kind: {_KINDS}.",
     ("minutes", "required"): " Give --minutes N.",
+    ("mentor", "required"): " Give --mentor ID (`proxyreg mentors` lists them).",
 }
 """What the command line adds to a domain message: the option to use, the values it takes."""
 

@@ -13,7 +13,12 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
-from proxyreg.application import BadInput, RegistrationSession, read_fault_spec
+from proxyreg.application import (
+    BadInput,
+    RegistrationSession,
+    activity_problems,
+    read_fault_spec,
+)
 from proxyreg.cli.arguments import (
     activity_reading,
     add_activity_options,
@@ -104,7 +109,7 @@ async def _register(invocation: Invocation) -> int:
     args = invocation.args
     reading = activity_reading(args)
     async with (
-        acting_coordinator(*invocation.where, writes=True, problems=reading.errors) as (
+        acting_coordinator(*invocation.where, writes=True, problems=activity_problems(reading)) as (
             repo,
             roster,
         ),
@@ -153,7 +158,7 @@ async def _bulk(invocation: Invocation) -> int:
     reading = activity_reading(args)
     bad_faults = _faults_problems(args.faults)
     faults = None if bad_faults else args.faults  # refused below, beside the rest
-    early = [*reading.errors, *bad_faults]
+    early = [*activity_problems(reading), *bad_faults]
     chosen = args.all or args.mentors is not None or args.from_csv is not None
     async with acting_coordinator(*invocation.where, writes=True, problems=early) as (
         repo,
