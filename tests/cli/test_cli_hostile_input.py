@@ -155,7 +155,11 @@ def test_mentor_names_with_brackets_show_in_lists_and_result_tables(
         ("--minutes", "1_0", "minutes: Enter a whole number, not '1_0'."),
         ("--minutes", "\u0663", "minutes: Enter a whole number, not '\u0663'."),
         ("--minutes", "9" * 5000, "minutes: Enter a whole number, not '" + "9" * 40),
-        ("--date", TODAY.strftime("%Y%m%d"), "date: Enter the date as YYYY-MM-DD, today or yesterday, not '"),
+        (
+            "--date",
+            TODAY.strftime("%Y%m%d"),
+            "date: Enter the date as YYYY-MM-DD, today or yesterday, not '",
+        ),
         ("--date", f"{TODAY.year}-02-30", f"date: There is no day {TODAY.year}-02-30."),
         ("--notes", "x" * 2001, "notes: Notes can be at most 2000 characters (2001 now)."),
         ("--notes", "a\x1b[31mb", "notes: Notes contain an invisible control character"),

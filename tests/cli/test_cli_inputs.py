@@ -131,7 +131,11 @@ def test_every_bad_csv_row_is_named_and_nothing_is_stored(
         ("--minutes", "an hour", "minutes: Enter a whole number, not 'an hour'."),
         ("--date", (TODAY + dt.timedelta(days=1)).isoformat(), "date: The date cannot be in"),
         ("--date", (TODAY - dt.timedelta(days=61)).isoformat(), "date: The date cannot be more"),
-        ("--date", "25/11/2026", "date: Enter the date as YYYY-MM-DD, today or yesterday, not '25/11/2026'."),
+        (
+            "--date",
+            "25/11/2026",
+            "date: Enter the date as YYYY-MM-DD, today or yesterday, not '25/11/2026'.",
+        ),
         ("--kind", "picnic", "kind: Unknown activity kind 'picnic'."),
     ],
 )
