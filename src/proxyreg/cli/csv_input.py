@@ -98,7 +98,7 @@ def _rows(
 ) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of each row after the header; a row that cannot be read as CSV
     (an unclosed quote, say) is a problem named by the row it starts on, and ends the file."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     row = 1
     try:
         next(reader, None)
