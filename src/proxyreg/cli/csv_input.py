@@ -51,9 +51,7 @@ def mentor_ids_from_csv(path: str, roster: Roster) -> CsvMentors:
 
 
 def _mentor_ids(path: str, text: str, roster: Roster) -> CsvMentors:
-    lines = text.splitlines()
-    header_line = lines[0] if lines else ""
-    delimiter, header = _header(header_line)
+    delimiter, header = _header(text)
     if not any(cell.strip() for cell in header):
         return _file_problem(
             "empty", f"{path} is empty: it needs a header row with a {COLUMN} column."
@@ -83,14 +81,21 @@ def _mentor_ids(path: str, text: str, roster: Roster) -> CsvMentors:
     return CsvMentors(tuple(ids), tuple(problems))
 
 
-def _header(line: str) -> tuple[str, list[str]]:
+def _header(text: str) -> tuple[str, list[str]]:
     """The delimiter of the file and its header's cells: the first delimiter whose split
     of the header names the mentor column (else a comma)."""
     for delimiter in _DELIMITERS:
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+        cells = _first_row(text, delimiter)
         if any(cell.strip().lower() in COLUMNS for cell in cells):
             return delimiter, cells
-    return ",", next(csv.reader([line]), [])
+    return ",", _first_row(text, ",")
+
+
+def _first_row(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:  # named on its row when the rows are read
+        return []
 
 
 def _rows(
