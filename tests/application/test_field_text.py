@@ -13,8 +13,7 @@ from proxyreg.application import (
     read_field_text,
     read_whole_number,
 )
-from proxyreg.domain import ActivityDraft
-from proxyreg.domain import FieldError
+from proxyreg.domain import ActivityDraft, FieldError
 
 
 @pytest.mark.parametrize(
@@ -91,7 +90,6 @@ def test_an_activity_reads_as_far_as_it_reads() -> None:
     given (None) is no value and no error, left for the domain to call missing."""
     reading = read_activity_text(None, "2026-02-30", "20", "n", "x")
     assert ActivityDraft(None, None, 20, "n", None) == reading.draft
-    assert [("date", "no_such_day"), ("participants", "wrong_type")] == [
-        (e.field, e.code) for e in reading.errors
-    ]
+    expected = [("date", "no_such_day"), ("participants", "wrong_type")]
+    assert expected == [(e.field, e.code) for e in reading.errors]
     assert reading.fields is None
