@@ -47,7 +47,8 @@ def test_unreadable_text_and_the_domains_judgement_come_together_in_form_order()
 
 def test_a_field_left_out_is_the_domains_required() -> None:
     """None for kind and minutes: the domain's 'required', once each, no reading error."""
-    assert [("kind", "required"), ("minutes", "required")] == problems_of(None, None, "today", None)
+    expected = [("kind", "required"), ("minutes", "required")]
+    assert expected == problems_of(None, None, "today", None)
 
 
 def test_a_good_activity_has_no_problems() -> None:
