@@ -12,12 +12,14 @@ from proxyreg.application import BadInput, backend_url
 from proxyreg.cli.command import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     BadInputError,
     Command,
     InputProblem,
     Invocation,
 )
 from proxyreg.cli.commands import COMMANDS
+from proxyreg.cli.interruption import report_plain_interruption, was_reported
 from proxyreg.cli.parser import ArgumentsRefused, build_parser
 from proxyreg.cli.render import print_json, print_problems
 
@@ -42,7 +44,9 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
     except BadInput as bad:  # the application's, field by field: the same contract
         return _refused(args, BadInputError(bad.errors).problems)
     except KeyboardInterrupt:
-        return 130
+        if not was_reported():
+            report_plain_interruption(as_json=bool(getattr(args, "json", False)))
+        return EXIT_INTERRUPTED
     except (OSError, sqlite3.Error, _driver_error()) as broke:
         print(f"proxyreg: error: {broke}", file=sys.stderr)
         return EXIT_ERROR

@@ -19,6 +19,8 @@ EXIT_BAD_INPUT = 2
 """Bad input, named field by field; nothing was stored."""
 EXIT_INCOMPLETE = 3
 """Some record ended rejected, failed or unknown."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl+C, SIGINT): what was sent is said, and how to settle it."""
 
 
 @attrs.frozen

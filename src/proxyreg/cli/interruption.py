@@ -14,6 +14,24 @@ from proxyreg.cli.report import SETTLE
 from proxyreg.flows import BulkProxyState, ProxyRegistrationState
 from proxyreg.presentation import progress
 
+_reported: list[bool] = []
+"""Whether this process has said what an interruption left (one entry once it has)."""
+
+
+def was_reported() -> bool:
+    return bool(_reported)
+
+
+def report_plain_interruption(*, as_json: bool) -> None:
+    """An interruption outside a submission (opening the database, reading the ledger, a
+    single registration): said in one line, as JSON too with ``--json``."""
+    if as_json:
+        print_json({"interrupted": True, "submission_id": None, "next": None})
+    sys.stderr.write(
+        "proxyreg: interrupted. A registration that was being sent may have landed: "
+        "`proxyreg submissions` lists what the ledger holds.\n"
+    )
+
 
 class Watch:
     """Keeps the last bulk state the bloc emitted (a state listener)."""
@@ -58,6 +76,7 @@ def interruption_lines(watch: Watch) -> list[str]:
 
 def report_interruption(watch: Watch, *, as_json: bool) -> None:
     """Say what was sent, on standard error (and as JSON on standard output with ``--json``)."""
+    _reported.append(True)
     if as_json:
         print_json(interruption_json(watch))
     for line in interruption_lines(watch):
