@@ -29,9 +29,10 @@ from proxyreg.cli.command import BadInputError, Command, InputProblem, Invocatio
 from proxyreg.cli.csv_input import mentor_ids_from_csv
 from proxyreg.cli.database import acting_coordinator
 from proxyreg.cli.interruption import Watch, report_interruption
-from proxyreg.cli.render import console, output_report, progress_bar
+from proxyreg.cli.render import ProgressBar, console, output_report, progress_bar
 from proxyreg.cli.report import bulk_report, single_report
 from proxyreg.domain import FieldError, Roster
+from proxyreg.flows import ProxyRegistrationState
 from proxyreg.ports import ProxyRepository
 
 T = TypeVar("T")
@@ -55,7 +56,7 @@ async def _run_session(
     watch = Watch()
     with _bar_unless(invocation.json) as bar:
 
-        def heard(state: object) -> None:
+        def heard(state: ProxyRegistrationState) -> None:
             watch(state)
             if bar is not None:
                 bar(state)
@@ -73,12 +74,13 @@ async def _run_session(
 
 
 @contextmanager
-def _bar_unless(quiet: bool) -> Iterator[Callable[[object], None] | None]:
+def _bar_unless(quiet: bool) -> Iterator[ProgressBar | None]:
+    """A progress bar on the terminal, or none (``quiet``: the output is JSON)."""
     if quiet:
         yield None
         return
     with progress_bar(console()) as bar:
-        yield bar  # type: ignore[misc]
+        yield bar
 
 
 def _faults_problems(faults: str | None) -> list[FieldError]:
