@@ -25,7 +25,8 @@ def answers_in_ledger(database: Path) -> int:
 
 
 def interrupt_once_answers_arrive(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``proxyreg`` and send it SIGINT once the ledger holds an answer."""
+    """Run the installed ``proxyreg`` and send it SIGINT once the ledger holds an answer,
+    in the quiet half second after the first chunks' answers (the next land 1.5 s later)."""
     environment = {k: v for k, v in os.environ.items() if k != "PROXYREG_DB"}
     process = subprocess.Popen(
         [str(INSTALLED), *args],
@@ -40,6 +41,7 @@ def interrupt_once_answers_arrive(args: list[str], cwd: Path) -> subprocess.Comp
     while answers_in_ledger(cwd / "proxyreg.db") == 0 and time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
         time.sleep(0.05)
+    time.sleep(0.5)  # the first chunks' answers all recorded, the next still waiting
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
