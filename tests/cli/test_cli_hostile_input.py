@@ -93,7 +93,7 @@ def test_a_10000_row_csv_lists_every_bad_row_in_json_and_a_readable_few_on_scree
     assert shown.status == listed.status == 2
     lines = shown.err.splitlines()
     assert len(lines) == MAX_PROBLEMS_SHOWN + 1
-    assert lines[0] == "proxyreg: error: row 37, mentor_id: Mentor 'x0' is not assigned to you."
+    assert lines[0] == "proxyreg: error: row 37, mentor: Mentor 'x0' is not assigned to you."
     assert lines[-1] == (
         f"proxyreg: error: … and {hidden} more problems like these (--json lists every one)."
     )
@@ -116,7 +116,7 @@ def test_brackets_in_paths_and_ids_are_printed_as_written(
     odd_id = bulk(capsys, demo_db, "--mentor", "[bold]zz")
     assert (no_file.status, odd_id.status) == (2, 2)
     assert f"from_csv: There is no file {missing}." in no_file.err
-    assert "mentors: Mentor '[bold]zz' is not assigned to you." in odd_id.err
+    assert "mentor: Mentor '[bold]zz' is not assigned to you." in odd_id.err
     assert_nothing_stored(demo_db)
 
 
@@ -151,11 +151,15 @@ def test_mentor_names_with_brackets_show_in_lists_and_result_tables(
         ("--minutes", "-5", "minutes: The duration must be between 1 and 1440 minutes."),
         ("--minutes", "100000", "minutes: The duration must be between 1 and 1440 minutes."),
         ("--minutes", "9" * 30, "minutes: The duration must be between 1 and 1440 minutes."),
-        ("--minutes", "abc", "minutes: minutes must be a whole number, not 'abc'."),
-        ("--minutes", "1_0", "minutes: minutes must be a whole number, not '1_0'."),
-        ("--minutes", "\u0663", "minutes: minutes must be a whole number, not '\u0663'."),
-        ("--minutes", "9" * 5000, "minutes: minutes must be a whole number, not '" + "9" * 40),
-        ("--date", TODAY.strftime("%Y%m%d"), "date: Enter the date as YYYY-MM-DD, not '"),
+        ("--minutes", "abc", "minutes: Enter a whole number, not 'abc'."),
+        ("--minutes", "1_0", "minutes: Enter a whole number, not '1_0'."),
+        ("--minutes", "\u0663", "minutes: Enter a whole number, not '\u0663'."),
+        ("--minutes", "9" * 5000, "minutes: Enter a whole number, not '" + "9" * 40),
+        (
+            "--date",
+            TODAY.strftime("%Y%m%d"),
+            "date: Enter the date as YYYY-MM-DD, today or yesterday, not '",
+        ),
         ("--date", f"{TODAY.year}-02-30", f"date: There is no day {TODAY.year}-02-30."),
         ("--notes", "x" * 2001, "notes: Notes can be at most 2000 characters (2001 now)."),
         ("--notes", "a\x1b[31mb", "notes: Notes contain an invisible control character"),

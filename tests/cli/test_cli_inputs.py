@@ -48,9 +48,9 @@ def test_unknown_and_other_coordinators_mentor_ids_are_named(capsys: Any, demo_d
     """An unknown id and another coordinator's mentor: exit 2, each named; nothing stored."""
     ran = bulk(capsys, demo_db, "--mentor", "m01", "zz9", "m39")
     assert ran.status == 2
-    assert "mentors: Mentor 'zz9' is not assigned to you." in ran.err
-    assert "mentors: Mentor 'm39' is not assigned to you." in ran.err
-    assert [e["field"] for e in ran.json()["errors"]] == ["mentors", "mentors"]
+    assert "mentor: Mentor 'zz9' is not assigned to you." in ran.err
+    assert "mentor: Mentor 'm39' is not assigned to you." in ran.err
+    assert [e["field"] for e in ran.json()["errors"]] == ["mentor", "mentor"]
     assert_nothing_stored(demo_db)
 
 
@@ -77,8 +77,8 @@ def test_a_good_csv_registers_its_mentors(capsys: Any, demo_db: Path, tmp_path: 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "from_csv: {path} is empty: it needs a header row with mentor_id."),
-        ("id\nm01\n", "from_csv: {path} has no mentor_id column; its header is: id."),
+        ("", "from_csv: {path} is empty: it needs a header row with a mentor column."),
+        ("id\nm01\n", "from_csv: {path} has no mentor column; its header is: id."),
         ("mentor_id\n", "from_csv: {path} has a header but no mentor rows."),
     ],
 )
@@ -97,18 +97,18 @@ def test_every_bad_csv_row_is_named_and_nothing_is_stored(
     capsys: Any, demo_db: Path, tmp_path: Path
 ) -> None:
     """Unknown, another coordinator's, paused, repeated and empty ids: one message per row,
-    ``row N, mentor_id: …``, and the good rows are not registered either."""
+    ``row N, mentor: …``, and the good rows are not registered either."""
     path = write_csv(
         tmp_path, "mentor_id,note\nm01,a\nnobody,b\nm38,c\nm08,d\nm01,e\n\n,no id\nm02,f\n"
     )
     ran = bulk(capsys, demo_db, "--from-csv", path)
     assert ran.status == 2
     assert ran.err.splitlines() == [
-        "proxyreg: error: row 3, mentor_id: Mentor 'nobody' is not assigned to you.",
-        "proxyreg: error: row 4, mentor_id: Mentor 'm38' is not assigned to you.",
-        "proxyreg: error: row 5, mentor_id: Hanna Nilsen is paused and cannot be registered for.",
-        "proxyreg: error: row 6, mentor_id: 'm01' is already on row 2.",
-        "proxyreg: error: row 8, mentor_id: The mentor id is empty.",
+        "proxyreg: error: row 3, mentor: Mentor 'nobody' is not assigned to you.",
+        "proxyreg: error: row 4, mentor: Mentor 'm38' is not assigned to you.",
+        "proxyreg: error: row 5, mentor: Hanna Nilsen is paused and cannot be registered for.",
+        "proxyreg: error: row 6, mentor: 'm01' is already on row 2.",
+        "proxyreg: error: row 8, mentor: The mentor id is empty.",
     ]
     assert [(e["row"], e["code"]) for e in ran.json()["errors"]] == [
         (3, "not_assigned"),
@@ -128,10 +128,14 @@ def test_every_bad_csv_row_is_named_and_nothing_is_stored(
     [
         ("--minutes", "0", "minutes: The duration must be between 1 and 1440 minutes."),
         ("--minutes", "1441", "minutes: The duration must be between 1 and 1440 minutes."),
-        ("--minutes", "an hour", "minutes: minutes must be a whole number, not 'an hour'."),
+        ("--minutes", "an hour", "minutes: Enter a whole number, not 'an hour'."),
         ("--date", (TODAY + dt.timedelta(days=1)).isoformat(), "date: The date cannot be in"),
         ("--date", (TODAY - dt.timedelta(days=61)).isoformat(), "date: The date cannot be more"),
-        ("--date", "25/11/2026", "date: Enter the date as YYYY-MM-DD, not '25/11/2026'."),
+        (
+            "--date",
+            "25/11/2026",
+            "date: Enter the date as YYYY-MM-DD, today or yesterday, not '25/11/2026'.",
+        ),
         ("--kind", "picnic", "kind: Unknown activity kind 'picnic'."),
     ],
 )
@@ -310,16 +314,20 @@ def test_show_prints_the_result_table(capsys: Any, demo_db: Path) -> None:
 
 
 def test_submissions_are_listed_newest_first(capsys: Any, demo_db: Path) -> None:
-    """submissions --json lists both flows' submissions, newest first, with their kind."""
+    """submissions --json lists both flows' submissions, newest first, with their flow and
+    the activity's kind, date and minutes."""
     first = bulk(capsys, demo_db, "--mentor", "m01").json()["submission_id"]
     second = run_main(
         capsys, "--db", str(demo_db), "register", "--mentor", "m02", *ACTIVITY, "--json"
     ).json()["submission_id"]
     listed = run_main(capsys, "--db", str(demo_db), "submissions", "--json").json()
-    assert [(s["submission_id"], s["kind"]) for s in listed] == [
+    assert [(s["submission_id"], s["flow"]) for s in listed] == [
         (second, "single"),
         (first, "bulk"),
     ]
+    assert [(s["kind"], s["date"], s["minutes"]) for s in listed] == [
+        ("home_visit", TODAY.isoformat(), 45)
+    ] * 2
 
 
 # --- all or nothing ----------------------------------------------------------------------

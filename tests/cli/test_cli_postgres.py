@@ -83,5 +83,5 @@ def test_bad_input_on_postgresql_stores_nothing(dsn: str, tmp_path: Path) -> Non
     assert run_installed("--db", dsn, "init", "--demo", cwd=tmp_path).status == 0
     refused = run_installed("--db", dsn, "bulk", "--mentor", "m01", "m40", *ACTIVITY, cwd=tmp_path)
     assert refused.status == 2
-    assert "mentors: Mentor 'm40' is not assigned to you." in refused.err
+    assert "mentor: Mentor 'm40' is not assigned to you." in refused.err
     assert stored(dsn) == []

@@ -264,15 +264,18 @@ def bad_forms(people: People, *, single: bool = False) -> st.SearchStrategy[BadF
 
 # --- the command line ---------------------------------------------------------------------
 
-# The order in which a command reads its input: an earlier refusal hides later problems.
+# What a problem needs to be found: the text alone (read, faults, the activity judged),
+# the coordinator (``--as``), or the coordinator's roster (the mentors). Every problem is
+# named at once, except that the roster's problems cannot be found when who acts is refused.
 STAGE_READ, STAGE_FAULTS, STAGE_COORDINATOR, STAGE_FORM = range(4)
+_ROSTER_FIELDS = frozenset({"mentor"})
 
 
 @attrs.frozen
 class BadCommand:
     """A ``proxyreg`` argument list (without ``--db``) and what its answer must name.
 
-    With ``argparse_refuses``, the names are options (``--kind``): argparse refuses
+    With ``argparse_refuses``, the names are options (``--strategy``): argparse refuses
     the line before any field is read, and reports the first problem it meets.
     """
 
@@ -307,6 +310,10 @@ def _is_iso_date(text: str) -> bool:
     return True
 
 
+def _is_relative_date(text: str) -> bool:
+    return text.strip().lower() in ("today", "yesterday")
+
+
 def _is_int(text: str) -> bool:
     try:
         int(text.strip())
@@ -331,8 +338,8 @@ def _cli_problems(
         lambda n: (today - dt.timedelta(days=n)).isoformat()
     )
     unreadable_date = st.sampled_from(
-        ("2026-13-01", "2026-02-30", "yesterday", "25.11.2026", "")
-    ) | cli_text().filter(lambda t: not _is_iso_date(t))
+        ("2026-13-01", "2026-02-30", "tomorrow", "25.11.2026", "")
+    ) | cli_text().filter(lambda t: not _is_iso_date(t) and not _is_relative_date(t))
     not_a_number = st.sampled_from(
         ("1.5", "", " ", "sixty", "1e3", "0x10", "--", "½")
     ) | cli_text().filter(lambda t: not _is_int(t))
@@ -359,14 +366,14 @@ def _cli_problems(
         )
     else:
         named_twice = st.sampled_from(people.active).map(
-            lambda m: _Problem("mentors", STAGE_FORM, (f"--mentor={m}", f"--mentor={m}"))
+            lambda m: _Problem("mentor", STAGE_FORM, (f"--mentor={m}", f"--mentor={m}"))
         )
         one_bad = st.tuples(st.sampled_from(people.active), bad_id).map(
             lambda pair: _Problem(
-                "mentors", STAGE_FORM, (f"--mentor={pair[0]}", f"--mentor={pair[1]}")
+                "mentor", STAGE_FORM, (f"--mentor={pair[0]}", f"--mentor={pair[1]}")
             )
         )
-        problems["mentors"] = named_twice | one_bad
+        problems["mentor"] = named_twice | one_bad
         problems["faults"] = _option(
             "faults",
             STAGE_FAULTS,
@@ -422,9 +429,10 @@ def bad_commands(people: People) -> st.SearchStrategy[BadCommand]:
         problems = [draw(catalogue[name]) for name in chosen]
         for problem in problems:
             options[problem.field] = problem.argv
-        first = min(p.stage for p in problems)
-        named = frozenset(p.field for p in problems if p.stage == first)
+        named = {p.field for p in problems}
         must, may = set(named), set(named)
+        if any(p.stage == STAGE_COORDINATOR for p in problems):
+            must -= _ROSTER_FIELDS  # who acts is refused: there is no roster to judge by
         if "kind" in named:
             may.add("participants")
             if not options.get("participants"):
@@ -441,27 +449,30 @@ def bad_commands(people: People) -> st.SearchStrategy[BadCommand]:
 def _refused_by_argparse(
     draw: st.DrawFn, command: str, options: dict[str, tuple[str, ...]]
 ) -> BadCommand:
-    """A required option left out, or a strategy argparse does not offer."""
+    """An option left out (named by the domain, as the field it gives), or a strategy
+    argparse does not offer (named by argparse, as the option)."""
     reasons = ("missing", "strategy") if command == "bulk" else ("missing",)
     if draw(st.sampled_from(reasons)) == "strategy":
         choice = draw(cli_text(exclude=("rpc", "chunked", "atomic")))
         options["strategy"] = (f"--strategy={choice}",)
         named = frozenset({"--strategy"})
-    else:
-        selection = "mentor" if command == "register" else "mentors"
-        dropped = draw(st.sampled_from(("kind", "date", "minutes", selection)))
-        del options[dropped]
-        if dropped == "mentors":  # bulk needs one of its three ways of choosing mentors
-            named = frozenset({"--all", "--mentor", "--from-csv"})
-        else:
-            named = frozenset({f"--{dropped}"})
+        argv = (command, *(part for group in options.values() for part in group))
+        return BadCommand(argv, named, named, argparse_refuses=True)
+    selection = "mentor" if command == "register" else "mentors"
+    dropped = draw(st.sampled_from(("kind", "minutes", selection)))  # --date is today if left out
+    del options[dropped]
+    field = frozenset({"mentor" if dropped == "mentors" else dropped})
+    # No kind: a participant count given for a group kind is judged as for no group.
+    may = field | {"participants"} if dropped == "kind" else field
     argv = (command, *(part for group in options.values() for part in group))
-    return BadCommand(argv, named, named, argparse_refuses=True)
+    return BadCommand(argv, field, may)
 
 
 # --- CSV files ----------------------------------------------------------------------------
 
-CSV_FIELD, FILE_FIELD = "mentor_id", "from_csv"
+CSV_FIELD, FILE_FIELD = "mentor", "from_csv"
+_COLUMN_NAMES = ("mentor", "mentor_id")
+"""The header names docs/cli.md reads as the mentor column."""
 
 
 @attrs.frozen
@@ -572,15 +583,19 @@ def _reparsed_problems(
     return expected_row_problems(read, people)
 
 
+def _names_no_mentor_column(cell: str) -> bool:
+    """Not a mentor column header, split on any delimiter the reader tries (, ; tab)."""
+    parts = cell.replace("\t", ";").split(";")
+    return not any(part.strip().lower() in _COLUMN_NAMES for part in parts)
+
+
 def _bad_files() -> st.SearchStrategy[BadCsv]:
     def whole(code: str, texts: st.SearchStrategy[bytes]) -> st.SearchStrategy[BadCsv]:
         return texts.map(lambda b: BadCsv(b, frozenset({(None, FILE_FIELD, code)})))
 
     empty = st.sampled_from((b"", b"\xef\xbb\xbf", b"\n", b" , \n", b"\r\n\r\n"))
     no_column = (
-        st.lists(
-            _CELL_TEXT.filter(lambda t: t.strip().lower() != "mentor_id"), min_size=1, max_size=4
-        )
+        st.lists(_CELL_TEXT.filter(_names_no_mentor_column), min_size=1, max_size=4)
         .filter(lambda cells: any(c.strip() for c in cells))
         .map(lambda cells: (",".join(cells) + "\nm01\n").encode("utf-8"))
     )

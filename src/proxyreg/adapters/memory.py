@@ -267,16 +267,18 @@ class InMemoryRepository:
 def rolled_back(results: Sequence[RecordResult]) -> tuple[RecordResult, ...]:
     """The answers of an all-or-nothing batch that did not go through: nothing was stored.
 
-    Failed records keep their reason; the others say they were rolled back
-    (``rejected`` when some record was refused, ``failed`` when every problem was
-    transient, so that Retry failed sends the whole batch again).
+    Failed records keep their reason; the others say they were rolled back, with the
+    code ``rolled_back`` (so a screen can name the records that stopped the batch):
+    ``rejected`` when some record was refused, ``failed`` when every problem was
+    transient, so that Retry failed sends the whole batch again.
     """
     refused = sum(1 for r in results if r.outcome is Outcome.REJECTED)
+    code = ROLLED_BACK
     if refused:
-        other, code = Outcome.REJECTED, ROLLED_BACK
+        other = Outcome.REJECTED
         message = MESSAGES.text("record.rolled_back", refused=refused)
     else:
-        other, code = Outcome.FAILED, None
+        other = Outcome.FAILED
         message = MESSAGES.text("record.rolled_back_transient")
     return tuple(
         RecordResult(r.client_key, other, code=code, message=message) if r.outcome.is_success else r

@@ -23,11 +23,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import re
 import sqlite3
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -324,11 +326,15 @@ _SELECT_OUTCOMES = """
 # --- the database, on its own thread -------------------------------------------------------
 
 
-def connect(path: str) -> sqlite3.Connection:
+def connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on.
 
-    The schema is brought up to date before it is returned.
+    The schema is brought up to date before it is returned. ``read_only`` opens it for
+    reading only, writing nothing (not even WAL's index), for a file, folder or file
+    system that cannot be written: the schema must then be up to date already.
     """
+    if read_only:
+        return _connect_read_only(path)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = WAL")
@@ -338,6 +344,29 @@ def connect(path: str) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _connect_read_only(path: str) -> sqlite3.Connection:
+    """``mode=ro``; where WAL's index cannot be made beside the file (a read-only folder),
+    ``immutable=1``: no one can be writing it then, since a writer would need that index."""
+    uri = "file:" + urllib.request.pathname2url(os.path.abspath(path))
+    for options in ("?mode=ro", "?mode=ro&immutable=1"):
+        connection = sqlite3.connect(
+            uri + options, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+        )
+        try:
+            current = _user_version(connection)
+        except sqlite3.OperationalError:
+            connection.close()
+            continue
+        if current != len(migrations()):
+            connection.close()
+            raise SchemaError(
+                f"The database has schema version {current} and cannot be written to bring it "
+                f"to {len(migrations())}."
+            )
+        return connection
+    raise sqlite3.OperationalError("unable to open database file for reading")
 
 
 class _Database:
@@ -614,12 +643,15 @@ class SqliteDatabase(Closable):
         *,
         max_batch_size: int = 500,
         rules: ValidationRules = DEFAULT_RULES,
+        read_only: bool = False,
     ) -> SqliteDatabase:
-        """Open (creating if need be) the database file and bring its schema up to date."""
+        """Open (creating if need be) the database file and bring its schema up to date;
+        ``read_only``: open an existing file for reading only (see `connect`)."""
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="proxyreg-sqlite")
         loop = asyncio.get_running_loop()
+        opening = functools.partial(connect, os.fspath(path), read_only=read_only)
         try:
-            connection = await loop.run_in_executor(executor, connect, os.fspath(path))
+            connection = await loop.run_in_executor(executor, opening)
         except BaseException as error:
             executor.shutdown(wait=False)
             if isinstance(error, sqlite3.Error):

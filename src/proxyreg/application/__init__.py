@@ -6,7 +6,13 @@ package, the flows' events and `proxyreg.presentation`, and nothing of the orche
 or the adapters. See docs/architecture.md.
 """
 
-from proxyreg.application._activity import ActivityFields, read_activity
+from proxyreg.application._activity import (
+    ActivityFields,
+    ActivityReading,
+    activity_problems,
+    read_activity,
+    read_activity_text,
+)
 from proxyreg.application._backend import (
     DATABASE_VARIABLE,
     DEFAULT_DATABASE,
@@ -45,6 +51,7 @@ __all__ = [
     "SUPPORTED_URLS",
     "Acting",
     "ActivityFields",
+    "ActivityReading",
     "Backend",
     "BackendUnavailableError",
     "BadInput",
@@ -55,10 +62,12 @@ __all__ = [
     "RetryPolicy",
     "StateListener",
     "Strategy",
+    "activity_problems",
     "backend_url",
     "build_bloc",
     "open_backend",
     "read_activity",
+    "read_activity_text",
     "read_date",
     "read_fault_spec",
     "read_field_text",

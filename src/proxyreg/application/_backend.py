@@ -325,12 +325,46 @@ async def _open_sqlite(url: str, *, create: bool, writes: bool) -> AsyncIterator
         raise BadInput.one(
             "db", "read_only", f"The database {url} is read-only: nothing can be registered in it."
         )
+    folder = os.path.dirname(os.path.abspath(url))
+    if writes and exists and not os.access(folder, os.W_OK):
+        raise BadInput.one(
+            "db",
+            "read_only",
+            f"The folder of {url} is read-only, and SQLite writes its journal beside the file: "
+            "nothing can be registered in it.",
+        )
+    if create and not exists:
+        _refuse_unmakeable(url)
+    # Reading needs no writing: a read-only file, folder or file system is opened read-only.
+    read_only = not (writes or create) and not (
+        os.access(url, os.W_OK) and os.access(folder, os.W_OK)
+    )
     async with AsyncExitStack() as stack:
         try:
-            database = await stack.enter_async_context(await SqliteDatabase.open(url))
+            database = await stack.enter_async_context(
+                await SqliteDatabase.open(url, read_only=read_only)
+            )
         except BackendUnavailableError as error:
             raise BadInput.one("db", "unusable", str(error)) from None
         yield _SqliteBackend(url, database)
+
+
+def _refuse_unmakeable(url: str) -> None:
+    """A new SQLite file that cannot be made there, said plainly (`BadInput` naming ``db``)."""
+    folder = os.path.dirname(os.path.abspath(url))
+    if not os.path.isdir(folder):
+        raise BadInput.one(
+            "db",
+            "no_folder",
+            f"Cannot create {url}: there is no folder {folder}. Create it first, or name a "
+            "file in a folder that exists.",
+        )
+    if not os.access(folder, os.W_OK):
+        raise BadInput.one(
+            "db",
+            "read_only",
+            f"Cannot create {url}: the folder {folder} is read-only.",
+        )
 
 
 @asynccontextmanager

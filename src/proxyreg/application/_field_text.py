@@ -1,7 +1,8 @@
 """Reading what a coordinator typed into a number or date field: one rule for every front end.
 
 The rule is what the forms promise, and nothing more: a whole number is ASCII digits
-with an optional sign (``45``, ``-3``); a date is ``YYYY-MM-DD``. Python's ``int()`` and
+with an optional sign (``45``, ``+30``, ``-3``); a date is ``YYYY-MM-DD``, or the word
+``today`` or ``yesterday`` (any case), read against the caller's today. Python's ``int()`` and
 ``date.fromisoformat`` also take ``1_000``, digits of other scripts (``٣٠``) and
 ``20261125``, which nobody reading the form would expect to be accepted: those are
 unreadable here. Surrounding spaces are ignored; empty text is no value, unless the
@@ -26,6 +27,8 @@ DATE_FIELDS = frozenset({"date"})
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+_RELATIVE_DAYS = {"today": 0, "yesterday": 1}
+"""The words a date field takes besides ``YYYY-MM-DD``: how many days before today."""
 _ECHOED = 40
 """At most this many characters of a text are repeated in its message."""
 
@@ -59,20 +62,30 @@ def read_whole_number(field: str, text: str, *, required: bool = False) -> Field
             return FieldReading(int(stripped))
     return FieldReading(
         None,
-        FieldError(field, "wrong_type", f"{field} must be a whole number, not {_echo(text)}."),
+        FieldError(field, "wrong_type", f"Enter a whole number, not {_echo(text)}."),
     )
 
 
-def read_date(field: str, text: str, *, required: bool = False) -> FieldReading:
-    """``text`` read as a calendar date (``YYYY-MM-DD``) for ``field`` (``required``: empty
-    is unreadable)."""
+def read_date(
+    field: str, text: str, *, required: bool = False, today: dt.date | None = None
+) -> FieldReading:
+    """``text`` read as a calendar date (``YYYY-MM-DD``, ``today`` or ``yesterday``) for
+    ``field`` (``required``: empty is unreadable; ``today``: the day the words count
+    from, default the real date)."""
     stripped = text.strip()
     if not stripped and not required:
         return FieldReading(None)
+    days_ago = _RELATIVE_DAYS.get(stripped.lower())
+    if days_ago is not None:
+        return FieldReading((today or dt.date.today()) - dt.timedelta(days=days_ago))
     if not _ISO_DATE.fullmatch(stripped):
         return FieldReading(
             None,
-            FieldError(field, "wrong_format", f"Enter the date as YYYY-MM-DD, not {_echo(text)}."),
+            FieldError(
+                field,
+                "wrong_format",
+                f"Enter the date as YYYY-MM-DD, today or yesterday, not {_echo(text)}.",
+            ),
         )
     try:
         return FieldReading(dt.date.fromisoformat(stripped))

@@ -13,10 +13,18 @@ from collections.abc import Callable, Sequence
 
 from proxyreg._closable import Closable
 from proxyreg.adapters.faults import FaultSpec
-from proxyreg.application._activity import ActivityFields
+from proxyreg.application._activity import ActivityFields, ActivityReading, activity_problems
 from proxyreg.application._composition import compose, strategy_named
 from proxyreg.application._errors import BadInput
-from proxyreg.domain import DEFAULT_RULES, Roster, ValidationErrors, ValidationRules
+from proxyreg.domain import (
+    DEFAULT_RULES,
+    FieldError,
+    Roster,
+    ValidationErrors,
+    ValidationRules,
+    mentor_error,
+    validate_selection,
+)
 from proxyreg.flows import (
     BulkActivityDateChanged,
     BulkActivityKindChanged,
@@ -78,6 +86,8 @@ class RegistrationSession(Closable):
     ) -> None:
         self.repository = repository
         self.roster = roster
+        self._today = today
+        self._rules = rules
         self.bloc: ProxyRegistrationBloc
         self.bloc, self._orchestrator = compose(
             repository,
@@ -214,6 +224,39 @@ class RegistrationSession(Closable):
         if resend:
             await self.add(BulkRetryFailedRequested())
         return self.bloc.state.bulk, len(resend)
+
+    # --- every problem at once -----------------------------------------------------
+    def bulk_problems(
+        self, mentor_ids: Sequence[str] | None, reading: ActivityReading
+    ) -> tuple[FieldError, ...]:
+        """Every problem a bulk Submit of this would meet, without sending anything: the
+        text that cannot be read, and the domain's judgement of the rest (None: every
+        active mentor). Empty when it may be submitted."""
+        chosen = (
+            tuple(m.id for m in self.roster.mentors if m.active)
+            if mentor_ids is None
+            else tuple(mentor_ids)
+        )
+        judged = validate_selection(chosen, self.roster, self._rules).errors
+        return self._with_draft_problems(judged, reading)
+
+    def single_problems(
+        self, mentor_id: str | None, reading: ActivityReading
+    ) -> tuple[FieldError, ...]:
+        """Every problem a single Submit of this would meet, without sending anything."""
+        if mentor_id is None:
+            judged: tuple[FieldError, ...] = (
+                FieldError("mentor", "required", "Choose the mentor to register for."),
+            )
+        else:
+            error = mentor_error(mentor_id, self.roster)
+            judged = () if error is None else (error,)
+        return self._with_draft_problems(judged, reading)
+
+    def _with_draft_problems(
+        self, judged: tuple[FieldError, ...], reading: ActivityReading
+    ) -> tuple[FieldError, ...]:
+        return activity_problems(reading, judged, today=self._today, rules=self._rules)
 
     # --- single ----------------------------------------------------------------------
     async def register_single(self, mentor_id: str, fields: ActivityFields) -> SingleProxyState:

@@ -11,13 +11,15 @@ from proxyreg.application import BackendUnavailableError, BadInput, backend_url
 from proxyreg.cli.command import (
     EXIT_BAD_INPUT,
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     BadInputError,
     Command,
     InputProblem,
     Invocation,
 )
 from proxyreg.cli.commands import COMMANDS
-from proxyreg.cli.parser import build_parser
+from proxyreg.cli.interruption import report_plain_interruption, was_reported
+from proxyreg.cli.parser import ArgumentsRefused, build_parser
 from proxyreg.cli.render import print_json, print_problems
 
 
@@ -28,10 +30,9 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
     problem named by its field, and nothing stored; 1: something else broke.
     """
     parser = build_parser(commands)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:  # argparse has printed the usage and the problem
-        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
+    args = _parsed(parser, sys.argv[1:] if argv is None else list(argv))
+    if isinstance(args, int):
+        return args
     command: Command = args.command
     try:
         _restore_double_dash(args, parser)
@@ -42,10 +43,33 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
     except BadInput as bad:  # the application's, field by field: the same contract
         return _refused(args, BadInputError(bad.errors).problems)
     except KeyboardInterrupt:
-        return 130
+        if not was_reported():
+            report_plain_interruption(as_json=bool(getattr(args, "json", False)))
+        return EXIT_INTERRUPTED
     except (OSError, BackendUnavailableError) as broke:
         print(f"proxyreg: error: {broke}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _parsed(parser: argparse.ArgumentParser, given: list[str]) -> argparse.Namespace | int:
+    """The parsed arguments, or the exit status when argparse is done already (refused,
+    or ``--help`` / ``--version`` printed)."""
+    try:
+        return parser.parse_args(given)
+    except ArgumentsRefused as refused:
+        return _arguments_refused(given, refused)
+    except SystemExit as stop:  # --help or --version: printed, and done
+        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
+
+
+def _arguments_refused(given: Sequence[str], refused: ArgumentsRefused) -> int:
+    """argparse's refusal: its usage and message on standard error as ever, and with
+    ``--json`` (anywhere before a ``--``) the problems as JSON: exit status 2."""
+    options = given[: given.index("--")] if "--" in given else given
+    if "--json" in options:
+        print_json({"errors": [_problem_json(p) for p in refused.problems]})
+    sys.stderr.write(refused.usage + refused.message + "\n")
+    return EXIT_BAD_INPUT
 
 
 def _refused(args: argparse.Namespace, problems: Sequence[InputProblem]) -> int:

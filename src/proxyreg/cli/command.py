@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from proxyreg.domain import FieldError
+from proxyreg.domain import DEFAULT_RULES, FieldError
 
 # Exit statuses of the contract (docs/cli.md).
 EXIT_OK = 0
@@ -19,6 +19,8 @@ EXIT_BAD_INPUT = 2
 """Bad input, named field by field; nothing was stored."""
 EXIT_INCOMPLETE = 3
 """Some record ended rejected, failed or unknown."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl+C, SIGINT): what was sent is said, and how to settle it."""
 
 
 @attrs.frozen
@@ -32,11 +34,28 @@ class InputProblem:
 
     @classmethod
     def of(cls, error: FieldError) -> InputProblem:
-        return cls(error.field, error.code, error.message)
+        """The domain's error in the command line's words: named by its option (the bulk
+        selection's ``mentors`` is ``mentor``, as ``--mentor`` is), with the option to
+        use when it says what is missing or unknown."""
+        field = _OPTION_WORDS.get(error.field, error.field)
+        hint = _HINTS.get((field, error.code), "")
+        return cls(field, error.code, error.message + hint)
 
     def __str__(self) -> str:
         where = self.field if self.row is None else f"row {self.row}, {self.field}"
         return f"{where}: {self.message}"
+
+
+_OPTION_WORDS = {"mentors": "mentor"}
+"""Fields the domain names otherwise than the option that gives them."""
+_KINDS = ", ".join(kind.id for kind in DEFAULT_RULES.kinds)
+_HINTS = {
+    ("kind", "unknown_kind"): f" --kind takes {_KINDS}.",
+    ("kind", "required"): f" Give --kind: {_KINDS}.",
+    ("minutes", "required"): " Give --minutes N.",
+    ("mentor", "required"): " Give --mentor ID (`proxyreg mentors` lists them).",
+}
+"""What the command line adds to a domain message: the option to use, the values it takes."""
 
 
 class BadInputError(Exception):

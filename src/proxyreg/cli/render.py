@@ -88,17 +88,38 @@ def result_table(report: Report) -> Table:
 
 
 def print_report(out: Console, report: Report) -> None:
+    """What was registered, the result table, the counts and, when something is left to
+    settle, the command that settles it."""
+    if report.activity is not None:
+        mentors = len(report.lines)
+        out.print(
+            Text(f"{report.activity}, for {mentors} mentor{'' if mentors == 1 else 's'}."),
+            soft_wrap=True,
+        )
     out.print(result_table(report))
     counts = ", ".join(
         f"{n} {status.replace('_', ' ')}" for status, n in report.counts.items() if n
     )
     out.print(Text(f"Submission {report.submission_id}: {counts}."), soft_wrap=True)
+    if report.settle is not None:
+        left = report.unsettled
+        out.print(
+            Text(
+                f"next: `{report.settle}` resends the {left} failed or unknown "
+                f"record{'' if left == 1 else 's'} with the same keys (nothing is stored twice).",
+            ),
+            soft_wrap=True,
+        )
 
 
-def output_report(report: Report, *, as_json: bool) -> int:
-    """Print the report (the JSON object, or the table) and answer the exit status."""
+def output_report(report: Report, *, as_json: bool, resent: int | None = None) -> int:
+    """Print the report (the JSON object, or the table) and answer the exit status;
+    ``resent``: how many records this command resent (``retry-failed``)."""
     if as_json:
-        print_json(report.to_json())
+        document = report.to_json()
+        if resent is not None:
+            document["resent"] = resent
+        print_json(document)
     else:
         print_report(console(), report)
     return report.exit_status

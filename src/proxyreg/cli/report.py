@@ -6,14 +6,16 @@ table, the JSON object and the exit status all say what the result screen says.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
 
 from proxyreg.cli.command import EXIT_INCOMPLETE, EXIT_OK
-from proxyreg.domain import LedgerEntry, Roster
+from proxyreg.domain import DEFAULT_RULES, ActivityDraft, LedgerEntry, Roster
 from proxyreg.flows import (
     INITIAL_BULK_STATE,
+    BulkPhase,
     BulkProxyState,
     BulkSubmissionRestored,
     FlowContext,
@@ -28,6 +30,29 @@ STATUSES = ("registered", "already_registered", "rejected", "failed", "unknown")
 """The statuses a record ends in, in the order the counts list them."""
 
 NO_ANSWER_YET = "No answer recorded yet: it may still be in flight, or was interrupted."
+SETTLE = "proxyreg retry-failed"
+"""The command that settles a bulk submission's failed, unknown and unanswered records."""
+
+
+@attrs.frozen
+class Activity:
+    """What was registered: the kind, the day and the minutes (the submission's first
+    record's, the same for every record of a submission)."""
+
+    kind: str
+    date: dt.date
+    minutes: int
+
+    @classmethod
+    def of(cls, draft: ActivityDraft) -> Activity | None:
+        if draft.kind is None or draft.date is None or draft.minutes is None:
+            return None
+        return cls(draft.kind, draft.date, draft.minutes)
+
+    def __str__(self) -> str:
+        kind = DEFAULT_RULES.kinds_by_id.get(self.kind)
+        label = kind.label if kind is not None else self.kind
+        return f"{label} on {self.date.isoformat()}, {self.minutes} minutes"
 
 
 @attrs.frozen
@@ -51,18 +76,27 @@ class Report:
     """A submission's outcome, one line per mentor in submission order.
 
     ``strategy`` is how it was sent by this command; None when read back from the
-    ledger, which does not keep it.
+    ledger, which does not keep it. ``flow`` is ``bulk`` or ``single``; ``activity``
+    what was registered; ``settle`` the command that resends what is left to settle
+    (None when nothing is, or for the single flow).
     """
 
     submission_id: str | None
     strategy: str | None
     headline: str
     lines: tuple[ResultLine, ...]
-    kind: str = "bulk"
+    flow: str = "bulk"
+    activity: Activity | None = None
+    settle: str | None = None
 
     @property
     def counts(self) -> dict[str, int]:
         return {status: sum(1 for x in self.lines if x.status == status) for status in STATUSES}
+
+    @property
+    def unsettled(self) -> int:
+        """How many records Retry failed would resend: failed, unknown or unanswered."""
+        return sum(1 for x in self.lines if x.status in ("failed", "unknown"))
 
     @property
     def exit_status(self) -> int:
@@ -87,6 +121,10 @@ class Report:
                 }
                 for x in self.lines
             ],
+            "flow": self.flow,
+            "kind": None if self.activity is None else self.activity.kind,
+            "date": None if self.activity is None else self.activity.date.isoformat(),
+            "minutes": None if self.activity is None else self.activity.minutes,
         }
 
 
@@ -110,7 +148,10 @@ def bulk_report(state: BulkProxyState, roster: Roster, strategy: str | None) -> 
             )
         )
     headline = screen.headline if screen.error is None else f"{screen.headline} {screen.error}"
-    return Report(state.submission_id, strategy, headline, tuple(lines))
+    report = Report(
+        state.submission_id, strategy, headline, tuple(lines), activity=Activity.of(state.draft)
+    )
+    return attrs.evolve(report, settle=SETTLE if report.unsettled else None)
 
 
 def single_report(state: SingleProxyState, roster: Roster, strategy: str | None) -> Report:
@@ -127,13 +168,35 @@ def single_report(state: SingleProxyState, roster: Roster, strategy: str | None)
         outcome.code if outcome else None,
         (outcome.message if outcome else "") or form.status or NO_ANSWER_YET,
     )
-    return Report(state.submission_id, strategy, form.status, (line,), kind="single")
+    return Report(
+        state.submission_id,
+        strategy,
+        form.status,
+        (line,),
+        flow="single",
+        activity=Activity.of(state.draft),
+    )
 
 
-def ledger_report(entry: LedgerEntry, context: FlowContext) -> Report:
-    """A submission from the ledger, shown as the result screen shows a restored one."""
+def ledger_report(entry: LedgerEntry, context: FlowContext, *, latest: bool = False) -> Report:
+    """A submission from the ledger, shown as the result screen shows a restored one.
+
+    Nothing is being sent when the ledger is read, so records without an answer are not
+    "sending": the headline says the sending was interrupted (or runs elsewhere) and how
+    to settle them. ``latest``: it is the latest bulk submission, which `SETTLE` settles
+    without naming it.
+    """
     restored = reduce_bulk(INITIAL_BULK_STATE, BulkSubmissionRestored(entry), context)
     if isinstance(restored, Ignored):  # not this coordinator's: the caller checked already
         raise ValueError(restored.message)
     report = bulk_report(restored, context.roster, None)
-    return attrs.evolve(report, kind=entry.submission.kind)
+    flow = entry.submission.kind
+    settle = None
+    if report.unsettled and flow == "bulk":
+        settle = SETTLE if latest else f"{SETTLE} {entry.submission.id}"
+    headline = report.headline
+    unanswered = len(entry.unanswered())
+    if restored.phase is BulkPhase.SUBMITTING and unanswered:
+        total = len(report.lines)
+        headline = f"Interrupted: {total - unanswered} of {total} answered, {unanswered} not."
+    return attrs.evolve(report, flow=flow, settle=settle, headline=headline)

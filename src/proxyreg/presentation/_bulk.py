@@ -106,7 +106,8 @@ def _error(state: BulkProxyState, rows: tuple[ResultRow, ...]) -> str | None:
     """The banner: all-or-nothing failures name every mentor who stopped the batch."""
     rolled_back = [r for r in rows if _code(state, r) == ROLLED_BACK]
     if rolled_back:
-        culprits = [r for r in rows if r.status is MentorStatus.REJECTED and r not in rolled_back]
+        stopped = (MentorStatus.REJECTED, MentorStatus.FAILED, MentorStatus.UNKNOWN)
+        culprits = [r for r in rows if r.status in stopped and r not in rolled_back]
         named = "; ".join(f"{r.name}: {state.board.entries[r.mentor_id].message}" for r in culprits)
         return MESSAGES.text("screen.banner.rolled_back", named=named)
     return state.last_error

@@ -6,8 +6,8 @@ import argparse
 
 from proxyreg import demo_data
 from proxyreg.application import open_backend, shown_url
-from proxyreg.cli.command import EXIT_OK, Command, Invocation
-from proxyreg.cli.render import console
+from proxyreg.cli.command import EXIT_OK, Command, Invocation, add_json_flag
+from proxyreg.cli.render import console, print_json
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -16,6 +16,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="add the demo chapter, its coordinator (made the default) and 40 mentors",
     )
+    add_json_flag(parser)
 
 
 async def _init(invocation: Invocation) -> int:
@@ -24,6 +25,9 @@ async def _init(invocation: Invocation) -> int:
         await database.create_schema()
         if invocation.args.demo:
             await database.load_demo()
+    if invocation.json:
+        print_json({"database": shown_url(invocation.database), "demo": invocation.args.demo})
+        return EXIT_OK
     out = console()
     out.print(f"Database ready: {shown_url(invocation.database)}", soft_wrap=True)
     if invocation.args.demo:
