@@ -58,5 +58,7 @@ def retry_until_clean(page: Page, tries: int = 12) -> int:
         if wait_settled(page).startswith("All "):
             return pressed
         page.get_by_role("button", name="Retry failed").click()
+        # Sending is visible (the server adds latency), so each press is seen start and end.
+        expect(page.get_by_role("progressbar")).to_be_visible(timeout=SETTLE_MS)
         expect(page.get_by_role("progressbar")).to_be_hidden(timeout=SETTLE_MS)
     raise AssertionError(f"still not clean after {tries} presses of Retry failed")

@@ -4,12 +4,13 @@ a real SQLite file."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import pathlib
 from collections.abc import Awaitable, Callable
 
 from nicegui.testing import User
 from nicegui.testing.user_simulation import user_simulation
-from web_world import DEMO, demo_database
+from web_world import DEMO, demo_database, stored_per_mentor
 
 from proxyreg.web import DEMO_NOTICE, Desk, WebOptions, make_root
 
@@ -27,7 +28,9 @@ def run_story(options: WebOptions, story: Story) -> None:
         finally:
             await desk.close()
 
-    asyncio.run(scenario())
+    # A thread of its own: a browser test's Playwright may hold this thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, scenario()).result()
 
 
 async def signed_in(user: User, name: str = DEMO) -> None:
@@ -67,3 +70,75 @@ def test_switching_to_one_mentor_starts_an_empty_form(tmp_path: pathlib.Path) ->
 
     run_story(WebOptions(str(db)), story)
     assert seen == {"before": "30", "minutes": "", "aisha": False}
+
+
+def test_unreadable_minutes_are_named_beside_the_field(tmp_path: pathlib.Path) -> None:
+    """Minutes typed as words: the box keeps the text and the reason shows beside it."""
+    db = demo_database(tmp_path)
+    seen: dict[str, object] = {}
+
+    async def story(user: User) -> None:
+        await signed_in(user)
+        user.find("Minutes").type("half an hour")
+        await settle()
+        await user.should_see("minutes must be a whole number, not 'half an hour'.")
+        seen["minutes"] = value_of(user, "Minutes")
+
+    run_story(WebOptions(str(db)), story)
+    assert seen == {"minutes": "half an hour"}
+
+
+def test_the_search_goes_through_the_engine_and_paused_mentors_stay_unticked(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Searching "jonas" leaves Jonas Berg (paused) shown; ticking him selects nobody; Select
+    all then ticks the active mentors the search shows."""
+    db = demo_database(tmp_path)
+
+    async def story(user: User) -> None:
+        await signed_in(user)
+        user.find("Search mentors").type("berg")
+        await settle()
+        await user.should_not_see("Aisha Rahman")
+        await user.should_see("Jonas Berg")
+        user.find("Jonas Berg").click()
+        await settle()
+        await user.should_see("0 selected")
+        user.find("Select all").click()
+        await settle()
+        await user.should_see("2 selected")  # Ragnhild Berg and William Ekeberg
+
+    run_story(WebOptions(str(db)), story)
+
+
+def test_a_database_that_cannot_be_reached_shows_a_banner(tmp_path: pathlib.Path) -> None:
+    """A PostgreSQL server that is not there: the sign-in says so, and offers to try again."""
+
+    async def story(user: User) -> None:
+        await user.open("/")
+        await user.should_see("The database cannot be used right now")
+        await user.should_see("Try again")
+
+    run_story(WebOptions("postgresql://postgres@127.0.0.1:9/proxyreg"), story)
+
+
+def test_a_single_registration_is_stored_once(tmp_path: pathlib.Path) -> None:
+    """One mentor, a home visit of 45 minutes today: the page says registered, the file
+    holds it."""
+    db = demo_database(tmp_path)
+
+    async def story(user: User) -> None:
+        await signed_in(user)
+        user.find("One mentor").click()
+        await settle()
+        user.find("Aisha Rahman").click()
+        user.find("Minutes").type("45")
+        user.find("Kind").click()
+        await settle()
+        user.find("Home visit").click()
+        await settle()
+        user.find("Submit").click()
+        await user.should_see("Registered.")
+
+    run_story(WebOptions(str(db)), story)
+    assert stored_per_mentor(db) == {"m01": 1}
