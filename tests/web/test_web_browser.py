@@ -33,6 +33,8 @@ from web_world import (
     web_server,
 )
 
+from proxyreg.web._page import SETTLING
+
 pytestmark = pytest.mark.browser
 
 FAULTS = "seed=3,fail_rate=0.3,latency_ms=300"
@@ -131,22 +133,27 @@ def test_reloading_mid_submission_loses_nothing(chromium: Any, tmp_path: pathlib
     then its results; the file holds each mentor once, as the screen says."""
     expect = _expect()
     db = demo_database(tmp_path)
-    with web_server(db, "--strategy", "chunked", "--faults", "latency_ms=400") as url:
+    with web_server(db, "--strategy", "chunked", "--faults", "latency_ms=1500") as url:
         context = chromium.new_context(viewport=DESKTOP)
         page = context.new_page()
         sign_in(page, url, DEMO)
         select_all(page, ACTIVE_OF_DEMO)
         fill_activity(page)
         submit(page)
-        expect(page.get_by_role("progressbar")).to_be_visible(timeout=SETTLE_MS)
+        bar = page.get_by_role("progressbar")
+        expect(bar).to_be_visible(timeout=SETTLE_MS)
         expect(page.get_by_role("listitem").filter(has_text="✓").first).to_be_visible(
             timeout=SETTLE_MS
         )
+        part_done = float(bar.get_attribute("aria-valuenow") or "nan")
         page.reload()
+        expect(page.get_by_text(SETTLING)).to_be_visible(timeout=SETTLE_MS)
         headline = wait_settled(page)
+        expect(page.get_by_text(SETTLING)).to_be_hidden()
         rows = result_rows(page)
         context.close()
     stored = stored_per_mentor(db)
+    assert 0 < part_done < 1
     assert headline == "All 35 registered."
     assert len(rows) == 35
     assert len(stored) == 35
