@@ -8,11 +8,13 @@ import concurrent.futures
 import pathlib
 from collections.abc import Awaitable, Callable
 
+from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_simulation import user_simulation
 from web_world import DEMO, demo_database, stored_per_mentor
 
 from proxyreg.web import DEMO_NOTICE, Desk, WebOptions, make_root
+from proxyreg.web._screen import NOTHING_TAKEN
 
 Story = Callable[[User], Awaitable[None]]
 
@@ -47,8 +49,9 @@ async def settle() -> None:
 
 
 def value_of(user: User, label: str) -> object:
-    (element,) = user.find(label).elements
-    return getattr(element, "value", None)
+    """The value of the one control labelled ``label`` (the result list may name it too)."""
+    (element,) = (e for e in user.find(label).elements if hasattr(e, "value"))
+    return element.value
 
 
 def test_switching_to_one_mentor_starts_an_empty_form(tmp_path: pathlib.Path) -> None:
@@ -142,3 +145,31 @@ def test_a_single_registration_is_stored_once(tmp_path: pathlib.Path) -> None:
 
     run_story(WebOptions(str(db)), story)
     assert stored_per_mentor(db) == {"m01": 1}
+
+
+def test_a_database_that_takes_nothing_shows_a_banner_and_keeps_the_form(
+    tmp_path: pathlib.Path,
+) -> None:
+    """Every call refused (503): a banner says so, the tick and the minutes are kept, and
+    Retry failed is offered."""
+    db = demo_database(tmp_path)
+    seen: dict[str, object] = {}
+
+    async def story(user: User) -> None:
+        await signed_in(user)
+        user.find("Aisha Rahman").click()
+        user.find("Minutes").type("45")
+        user.find("Kind").click()
+        await settle()
+        user.find("Phone call").click()
+        await settle()
+        user.find("Submit").click()
+        await user.should_see(NOTHING_TAKEN, retries=50)
+        await user.should_see("None of the 1 could be registered.")
+        seen["minutes"] = value_of(user, "Minutes")
+        seen["aisha"] = value_of(user, "Aisha Rahman")
+        seen["retry"] = user.find(kind=ui.button, content="Retry failed").elements.pop().enabled
+
+    run_story(WebOptions(str(db), faults="unavailable=1"), story)
+    assert seen == {"minutes": "45", "aisha": True, "retry": True}
+    assert stored_per_mentor(db) == {}

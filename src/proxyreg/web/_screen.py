@@ -50,6 +50,11 @@ _TEXT_FIELDS = (
     ("notes", "Notes", "optional"),
 )
 _SUCCEEDED = frozenset({MentorStatus.REGISTERED, MentorStatus.ALREADY_REGISTERED})
+NOTHING_TAKEN = (
+    "The database took none of these records: it may be down or busy. The mentors and "
+    "the form are kept; Retry failed sends them again (no duplicates)."
+)
+"""The banner when a submission ends with nobody registered and the engine said no more."""
 SEARCH_DEBOUNCE_MS = 300
 """The search box sends `BulkFilterChanged` once typing has paused this long."""
 
@@ -395,7 +400,8 @@ class CoordinatorScreen:
         self.retry.set_enabled(screen.retry_enabled)
         self.start_over.set_enabled(bulk_form(bulk).can_start_over)
         self.rows.content = result_items(screen.rows, failed_only=bool(self.failed_only.value))
-        self._draw_banner(screen.error)
+        failed_whole = bulk.phase is BulkPhase.FAILED and screen.error is None
+        self._draw_banner(NOTHING_TAKEN if failed_whole else screen.error)
 
     def _draw_banner(self, message: str | None) -> None:
         self.banner.text = message or ""
