@@ -212,6 +212,11 @@ def test_the_phone_width_fits_and_works_from_the_keyboard(
         for label in ("Search mentors", "Kind", "Date", "Minutes", "Participants", "Notes"):
             expect(page.get_by_label(label)).to_have_count(1)
         expect(page.get_by_role("checkbox", name="Jonas Berg")).to_be_disabled()
+        page.get_by_label("Search mentors").focus()
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name="Select all")).to_be_focused()
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name="Clear")).to_be_focused()
         page.get_by_label("Search mentors").fill("aisha")
         expect(page.get_by_role("checkbox")).to_have_count(1, timeout=SETTLE_MS)
         page.get_by_role("checkbox", name="Aisha Rahman").focus()
