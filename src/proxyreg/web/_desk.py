@@ -17,7 +17,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 import attrs
 
 from proxyreg.application import (
-    SUPABASE_KEY_VARIABLE,
     SUPABASE_TOKEN_VARIABLE,
     Acting,
     Backend,
@@ -136,7 +135,6 @@ class Desk:
         if sign_in.token is not None:
             environ = dict(os.environ if self.options.environ is None else self.options.environ)
             environ[SUPABASE_TOKEN_VARIABLE] = sign_in.token
-            environ.setdefault(SUPABASE_KEY_VARIABLE, "")
             async with (
                 open_backend(self.options.url, writes=True, environ=environ) as backend,
                 backend.acting_as(None) as acting,
