@@ -59,7 +59,9 @@ def test_a_token_that_does_not_verify_shows_a_banner(standin: PostgrestStandIn) 
 
     async def story(user: User) -> None:
         await user.open("/")
-        user.find("Access token").type(token(KARI.id, secret="not the project's secret, but long enough"))
+        user.find("Access token").type(
+            token(KARI.id, secret="not the project's secret, but long enough")
+        )
         user.find(kind=ui.button, content="Sign in").click()
         await user.should_see("The database cannot be used right now", retries=50)
         await user.should_see("Sign out")
