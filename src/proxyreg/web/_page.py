@@ -121,7 +121,7 @@ async def _coordinator_view(desk: Desk, browser: str, sign_in: SignIn) -> None:
     with ui.row().classes("w-full items-center justify-between"):
         ui.label(f"proxyreg · {session.coordinator.name}").classes("text-2xl font-medium")
         ui.button("Sign out", on_click=lambda: _sign_out(desk, browser)).props("no-caps flat")
-    screen = CoordinatorScreen(session.acting.roster)
+    screen = CoordinatorScreen(session.acting.roster, session.bloc.context.rules.kinds)
     client = ui.context.client
     client.on_disconnect(lambda: _set_connected(session, False))
     client.on_connect(lambda: _set_connected(session, True))

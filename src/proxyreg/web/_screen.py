@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from proxyreg.application import read_field_text, text_of
-from proxyreg.domain import DEFAULT_RULES, ActivityDraft, Roster
+from proxyreg.domain import DEFAULT_KINDS, ActivityDraft, ActivityKind, Roster
 from proxyreg.flows import (
     ActiveFlow,
     BulkActivityDateChanged,
@@ -68,7 +68,7 @@ def result_items(rows: tuple[ResultRow, ...], *, failed_only: bool) -> str:
         f'<li class="result-row result-{r.status.value}">'
         f'<span class="mark" aria-hidden="true">{r.symbol}</span> '
         f'<span class="name">{html.escape(r.name)}</span>'
-        f'<span class="sr-only">{"registered" if r.status in _SUCCEEDED else "not registered"}'
+        f'<span class="sr-only"> ({"registered" if r.status in _SUCCEEDED else "not registered"})'
         f"</span>: "
         f'<span class="reason">{html.escape(r.message)}</span></li>'
         for r in shown
@@ -82,8 +82,9 @@ class CoordinatorScreen:
     another page's bloc settling, read-only).
     """
 
-    def __init__(self, roster: Roster) -> None:
+    def __init__(self, roster: Roster, kinds: Sequence[ActivityKind] = DEFAULT_KINDS) -> None:
         self.roster = roster
+        self._kinds = tuple(kinds)
         self._bloc: ProxyRegistrationBloc | None = None
         self._drawing = False
         self._single_search = ""
@@ -132,7 +133,7 @@ class CoordinatorScreen:
 
     def _build_form(self) -> None:
         ui.label("Activity").classes("text-lg font-medium")
-        kinds = {kind.id: kind.label for kind in DEFAULT_RULES.kinds}
+        kinds = {kind.id: kind.label for kind in self._kinds}
         self.fields: dict[str, ui.select | ui.input] = {
             "kind": ui.select(kinds, label="Kind", on_change=self._edited("kind")).classes("w-full")
         }
