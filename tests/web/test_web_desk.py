@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import pathlib
+from typing import Any
 
 from web_world import demo_database, stored_per_mentor
 
@@ -88,3 +89,17 @@ def test_a_page_gone_mid_submission_lets_it_finish_then_closes_its_bloc(
     stored = stored_per_mentor(db)
     assert len(stored) == 35
     assert set(stored.values()) == {1}
+
+
+def test_the_embedding_sketch_in_docs_web_runs_as_written(tmp_path: pathlib.Path) -> None:
+    """docs/web.md's one-page session, run on the demo file: it pushes the mentor list with
+    every active mentor ticked."""
+    db = demo_database(tmp_path)
+    doc = (pathlib.Path(__file__).parents[2] / "docs" / "web.md").read_text()
+    sketch = doc.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(sketch, "docs/web.md", "exec"), namespace)
+    pushed: list[tuple[Any, ...]] = []
+    asyncio.run(namespace["one_page"](str(db), "coord-demo", pushed.append))
+    ticked = [c.mentor_id for c in pushed[-1] if c.selected]
+    assert len(ticked) == 35
