@@ -52,6 +52,7 @@ def _screenshot(page: Any, name: str) -> None:
     """Saved in $PROXYREG_SCREENSHOT_DIR (docs/img for the docs), when it is set."""
     directory = os.environ.get("PROXYREG_SCREENSHOT_DIR")
     if directory:
+        page.mouse.move(0, 0)  # no hover ring on the last control clicked
         page.screenshot(path=str(pathlib.Path(directory) / name), full_page=True)
 
 
