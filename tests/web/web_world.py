@@ -54,11 +54,12 @@ def free_port() -> int:
 def demo_database(directory: pathlib.Path) -> pathlib.Path:
     """A SQLite file with the demo world, made by ``proxyreg init --demo``."""
     path = directory / "proxyreg.db"
-    subprocess.run([*_proxyreg(), "--db", str(path), "init", "--demo"], check=True)
+    subprocess.run([*proxyreg_command(), "--db", str(path), "init", "--demo"], check=True)
     return path
 
 
-def _proxyreg() -> list[str]:
+def proxyreg_command() -> list[str]:
+    """The ``proxyreg`` console script, run by this interpreter."""
     return [
         sys.executable,
         "-c",
@@ -70,7 +71,7 @@ def _proxyreg() -> list[str]:
 def web_server(db: pathlib.Path, *options: str) -> Iterator[str]:
     """``proxyreg web`` on 127.0.0.1 and a free port, until the block ends: its URL."""
     port = free_port()
-    command = [*_proxyreg(), "--db", str(db), "web", "--port", str(port), *options]
+    command = [*proxyreg_command(), "--db", str(db), "web", "--port", str(port), *options]
     log = (db.parent / f"web-{port}.log").open("w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
