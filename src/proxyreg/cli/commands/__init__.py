@@ -12,6 +12,7 @@ from proxyreg.cli.commands.people import KINDS, MENTORS
 from proxyreg.cli.commands.registering import BULK, REGISTER, RETRY_FAILED
 from proxyreg.cli.commands.setup import INIT
 from proxyreg.cli.commands.tui import TUI
+from proxyreg.cli.commands.web import WEB
 
 COMMANDS: tuple[Command, ...] = (
     INIT,
@@ -24,6 +25,7 @@ COMMANDS: tuple[Command, ...] = (
     SHOW,
     DEMO,
     TUI,
+    WEB,
     CONFORMANCE,
 )
 
