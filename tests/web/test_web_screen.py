@@ -84,7 +84,7 @@ def test_unreadable_minutes_are_named_beside_the_field(tmp_path: pathlib.Path) -
         await signed_in(user)
         user.find("Minutes").type("half an hour")
         await settle()
-        await user.should_see("minutes must be a whole number, not 'half an hour'.")
+        await user.should_see("Enter a whole number, not 'half an hour'.")
         seen["minutes"] = value_of(user, "Minutes")
 
     run_story(WebOptions(str(db)), story)
