@@ -12,8 +12,10 @@ from proxyreg.flows import (
     BulkActivityKindChanged,
     BulkActivitySubmitted,
     BulkDurationChanged,
+    BulkFlowEntered,
     BulkMentorsDeselected,
     BulkMentorsSelected,
+    BulkNewSubmissionStarted,
     BulkNotesChanged,
     BulkParticipantsChanged,
     ProxyEvent,
@@ -21,6 +23,7 @@ from proxyreg.flows import (
     SingleActivityKindChanged,
     SingleActivitySubmitted,
     SingleDurationChanged,
+    SingleFlowEntered,
     SingleMentorPicked,
     SingleNotesChanged,
     SingleParticipantsChanged,
@@ -87,3 +90,18 @@ def submit_event(flow: ActiveFlow) -> ProxyEvent | None:
     if flow is ActiveFlow.SINGLE:
         return SingleActivitySubmitted()
     return None
+
+
+def entry_events(flow: ActiveFlow, today: dt.date) -> tuple[ProxyEvent, ...]:
+    """Entering ``flow`` afresh: its reset-on-entry event, then today's date in the form (a
+    restored bulk submission ignores the date: its form is settled)."""
+    if flow is ActiveFlow.BULK:
+        return BulkFlowEntered(), BulkActivityDateChanged(today)
+    if flow is ActiveFlow.SINGLE:
+        return SingleFlowEntered(), SingleActivityDateChanged(today)
+    return ()
+
+
+def new_submission_events(today: dt.date) -> tuple[ProxyEvent, ...]:
+    """ "New submission" on a settled bulk screen: an empty form dated today."""
+    return BulkNewSubmissionStarted(), BulkActivityDateChanged(today)
