@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from proxyreg.application import read_field_text, text_of
 from proxyreg.domain import ActivityDraft, ActivityKind
+from proxyreg.tui._text import show_text
 from proxyreg.tui.typed_text import TypedText
 
 # The text boxes in form order: (draft field, label, placeholder).
@@ -149,12 +150,9 @@ class ActivityForm(Vertical):
             box.disabled = not editable
         for field in FIELDS:
             messages = unreadable.get(field) or errors.get(field, ())
-            label = self.query_one(f"#{field}-error", Static)
-            label.update("\n".join(f"⚠ {m}" for m in messages))
-            label.display = bool(messages)
-        line = self.query_one("#status", Static)
-        line.update(status)
-        line.display = bool(status)
+            text = "\n".join(f"⚠ {m}" for m in messages)
+            show_text(self.query_one(f"#{field}-error", Static), text, hide_empty=True)
+        show_text(self.query_one("#status", Static), status, hide_empty=True)
         submit = self.query_one("#submit", Button)
         submit.label = submit_label
         submit.disabled = not can_submit

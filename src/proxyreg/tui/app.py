@@ -37,6 +37,7 @@ from proxyreg.tui.leaving import unsent_work
 from proxyreg.tui.mentor_picker import MentorList, MentorPicker
 from proxyreg.tui.results_panel import ResultsPanel, ResultTable, needs_attention
 from proxyreg.tui.routes import (
+    dated_today,
     entry_events,
     field_event,
     mentor_event,
@@ -83,7 +84,7 @@ class ProxyRegApp(App[None]):
         Binding("ctrl+r", "retry_failed", "Retry failed"),
         Binding("ctrl+x", "cancel_sending", "Cancel sending"),
         Binding("ctrl+n", "register_another", "Register another"),
-        Binding("ctrl+n", "new_submission", "New submission"),
+        Binding("ctrl+n", "new_submission", "New"),
         Binding("ctrl+f", "failed_only", "Failed only"),
         Binding("f2", "flow('single')", "One mentor"),
         Binding("f3", "flow('bulk')", "Bulk"),
@@ -111,6 +112,7 @@ class ProxyRegApp(App[None]):
         self._rules = rules
         self._bloc: ProxyRegistrationBloc | None = None
         self._showing_results = False
+        self._last_offered: dict[str, bool] = {}
 
     @property
     def bloc(self) -> ProxyRegistrationBloc:
@@ -118,6 +120,11 @@ class ProxyRegApp(App[None]):
         if self._bloc is None:
             raise RuntimeError("The app is not mounted yet.")
         return self._bloc
+
+    @property
+    def roster(self) -> Roster:
+        """The coordinator and the mentors the app registers for."""
+        return self._roster
 
     @property
     def today(self) -> dt.date:
@@ -167,7 +174,10 @@ class ProxyRegApp(App[None]):
             self._showing_results = showing_results
             target = ResultTable if showing_results else MentorList
             self.query_one(target).focus()
-        self.refresh_bindings()
+        offered = self._offered(state)
+        if offered != self._last_offered:  # the footer is rebuilt only when its keys change
+            self._last_offered = offered
+            self.refresh_bindings()
 
     def _send(self, event: ProxyEvent, done: Callable[[], None] | None = None) -> None:
         """Add ``event``; when it is handled, run ``done`` and draw again (an ignored event
@@ -194,24 +204,27 @@ class ProxyRegApp(App[None]):
         """Only what can be done now is offered (so the footer tells the truth)."""
         if len(self.screen_stack) > 1:  # a modal screen answers first
             return action == "quit"
-        if self._bloc is None or action in ("flow", "quit"):
+        if self._bloc is None:
             return True
-        state = self._bloc.state
+        return self._offered(self._bloc.state).get(action, True)
+
+    def _offered(self, state: ProxyRegistrationState) -> dict[str, bool]:
+        """Which of the footer's actions the state allows."""
         single = state.active_flow is ActiveFlow.SINGLE
         bulk = state.active_flow is ActiveFlow.BULK
         controls = bulk_form(state.bulk)
-        allowed = {
+        screen = result_screen(state.bulk, self._roster) if bulk else None
+        return {
             "submit": (single and single_form(state.single).can_submit)
             or (bulk and controls.can_submit),
-            "retry_failed": bulk and result_screen(state.bulk, self._roster).retry_enabled,
+            "retry_failed": screen is not None and screen.retry_enabled,
             "cancel_sending": bulk and controls.can_cancel,
             "register_another": single and state.single.phase is SinglePhase.SUCCEEDED,
             "new_submission": bulk and controls.can_start_over,
-            "failed_only": bulk
+            "failed_only": screen is not None
             and controls.can_start_over
-            and any(needs_attention(row) for row in result_screen(state.bulk, self._roster).rows),
+            and any(needs_attention(row) for row in screen.rows),
         }
-        return allowed.get(action, True)
 
     # --- what the coordinator does ---------------------------------------------------------
 
@@ -219,10 +232,19 @@ class ProxyRegApp(App[None]):
         """Start ``flow`` afresh: nothing typed is carried over; the date is today."""
         self.query_one(CoordinatorView).clear()
         self.query_one(CoordinatorView).show_tab(flow)
-        for event in entry_events(flow, self.today):
+        for event in entry_events(flow):
             self._send(event)
+        self.run_worker(self._date_today(), group="date")
         # The mentor list comes first (a row highlighted: Space ticks it), whatever had focus.
         self.call_after_refresh(self.query_one(MentorList).focus)
+
+    async def _date_today(self) -> None:
+        """Once the entry has settled (entering bulk may restore the last submission, which
+        only an untouched screen takes), a fresh form gets today's date."""
+        await self.bloc.settled()
+        event = dated_today(self.bloc.state, self.today)
+        if event is not None:
+            self._send(event)
 
     def _leave_for(self, flow: ActiveFlow) -> None:
         """Enter ``flow``; an unsent form of the flow being left is thrown away only if the

@@ -9,10 +9,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from proxyreg.presentation import MentorChoice
+from proxyreg.tui._text import show_text
 from proxyreg.tui.typed_text import TypedText
 
 SEARCH = "search"
@@ -56,7 +57,7 @@ class MentorPicker(Vertical):
         self._typed = TypedText()
 
     def compose(self) -> ComposeResult:
-        yield Label("Mentors", id="mentors-title", markup=False)
+        yield Static("Mentors", id="mentors-title", markup=False)
         yield Input(placeholder="Search by name", id=SEARCH, compact=True)
         with Horizontal(id="selection-buttons"):
             yield Button("Select all", id="select-all", compact=True)
@@ -108,7 +109,7 @@ class MentorPicker(Vertical):
         ``search`` is the engine's search text (None: the box's own, as typed); the box is
         rewritten only as `TypedText` allows.
         """
-        self.query_one("#mentors-title", Label).update(title)
+        show_text(self.query_one("#mentors-title", Static), title)
         box = self.query_one(f"#{SEARCH}", Input)
         if search is not None:
             text = self._typed.rewrite(SEARCH, search, str, str)
@@ -133,9 +134,8 @@ class MentorPicker(Vertical):
             button = self.query_one(button_id, Button)
             button.display = many
             button.disabled = not editable
-        label = self.query_one("#mentors-error", Static)
-        label.update("\n".join(f"⚠ {m}" for m in errors))
-        label.display = bool(errors)
+        errors_text = "\n".join(f"⚠ {m}" for m in errors)
+        show_text(self.query_one("#mentors-error", Static), errors_text, hide_empty=True)
 
     def _rebuild(
         self,

@@ -16,6 +16,7 @@ from textual.widgets.data_table import ColumnKey
 from proxyreg.flows import MentorStatus
 from proxyreg.presentation import Progress, ResultRow, ResultScreen
 from proxyreg.presentation.coordinator_screen import BulkForm
+from proxyreg.tui._text import show_text
 
 _MARK_STYLES = {
     MentorStatus.PENDING: "dim",
@@ -95,12 +96,11 @@ class ResultsPanel(Vertical):
     def show_bulk(self, screen: ResultScreen, progress: Progress, form: BulkForm) -> None:
         """The bulk result screen of the current submission."""
         settled = form.can_start_over
-        self.query_one("#headline", Static).update(screen.headline)
+        show_text(self.query_one("#headline", Static), screen.headline)
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(progress.total, 1), progress=progress.done)
-        banner = self.query_one("#banner", Static)
-        banner.update(f"⚠ {screen.error}" if screen.error else "")
-        banner.display = screen.error is not None
+        banner = f"⚠ {screen.error}" if screen.error else ""
+        show_text(self.query_one("#banner", Static), banner, hide_empty=True)
         attention = any(needs_attention(row) for row in screen.rows)
         if not (settled and attention):
             self.failed_only = False

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from proxyreg.application import read_date, read_whole_number
 from proxyreg.flows import (
+    INITIAL_BULK_STATE,
+    INITIAL_SINGLE_STATE,
     ActiveFlow,
     BulkActivityDateChanged,
     BulkActivityKindChanged,
@@ -19,6 +21,7 @@ from proxyreg.flows import (
     BulkNotesChanged,
     BulkParticipantsChanged,
     ProxyEvent,
+    ProxyRegistrationState,
     SingleActivityDateChanged,
     SingleActivityKindChanged,
     SingleActivitySubmitted,
@@ -92,14 +95,23 @@ def submit_event(flow: ActiveFlow) -> ProxyEvent | None:
     return None
 
 
-def entry_events(flow: ActiveFlow, today: dt.date) -> tuple[ProxyEvent, ...]:
-    """Entering ``flow`` afresh: its reset-on-entry event, then today's date in the form (a
-    restored bulk submission ignores the date: its form is settled)."""
+def entry_events(flow: ActiveFlow) -> tuple[ProxyEvent, ...]:
+    """Entering ``flow`` afresh: its reset-on-entry event."""
     if flow is ActiveFlow.BULK:
-        return BulkFlowEntered(), BulkActivityDateChanged(today)
+        return (BulkFlowEntered(),)
     if flow is ActiveFlow.SINGLE:
-        return SingleFlowEntered(), SingleActivityDateChanged(today)
+        return (SingleFlowEntered(),)
     return ()
+
+
+def dated_today(state: ProxyRegistrationState, today: dt.date) -> ProxyEvent | None:
+    """Today's date for a form that is fresh (the flow's initial state: nothing typed,
+    nothing restored), else None (a restored submission keeps its own date)."""
+    if state.active_flow is ActiveFlow.BULK and state.bulk == INITIAL_BULK_STATE:
+        return BulkActivityDateChanged(today)
+    if state.active_flow is ActiveFlow.SINGLE and state.single == INITIAL_SINGLE_STATE:
+        return SingleActivityDateChanged(today)
+    return None
 
 
 def new_submission_events(today: dt.date) -> tuple[ProxyEvent, ...]:
