@@ -13,6 +13,7 @@ import pathlib
 from typing import Any
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_world import keys, run_story
@@ -28,6 +29,7 @@ TYPED = (
     ("participants", "12", 12),
     ("notes", "The quick brown fox jumps over the lazy dog 0", None),
 )
+TEXT_BOXES = ("date", "minutes", "participants", "notes")
 FLOWS = pytest.mark.parametrize(
     "flow", [ActiveFlow.BULK, ActiveFlow.SINGLE], ids=["bulk", "single"]
 )
@@ -103,3 +105,47 @@ def test_a_state_drawn_between_a_keystroke_and_its_edit_leaves_the_box_as_typed(
 
     run_story(tmp_path / "proxyreg.db", story)
     assert seen == {box: expected(flow, box, text, value) for box, text, value in TYPED}
+
+
+def burst(app: ProxyRegApp, *pressed: str) -> None:
+    """Keys as a terminal delivers a fast burst: all posted at once, none waiting for the last."""
+    for key in pressed:
+        char = key if len(key) == 1 else None
+        name = {" ": "space", "-": "minus"}.get(key, key)
+        app.post_message(events.Key(name, char))
+
+
+@FLOWS
+def test_a_burst_of_editing_keys_and_text_is_applied_in_the_order_it_came(
+    tmp_path: pathlib.Path, flow: ActiveFlow
+) -> None:
+    """End, backspaces and the new text in one burst: every box ends with exactly the new
+    text (an editing key is applied where it arrives, never after the letters behind it)."""
+    seen: dict[str, Any] = {}
+
+    async def story(app: ProxyRegApp, pilot: Pilot[None]) -> None:
+        await enter(pilot, flow)
+        for box, text, _ in TYPED:
+            field = app.query_one(f"#{box}", Input)
+            await pilot.click(f"#{box}")
+            for _ in range(3):
+                burst(app, "end", *["backspace"] * (len(field.value) + 2), *text)
+                await keys(pilot)
+            seen[box] = (field.value, engine_value(app, box))
+
+    run_story(tmp_path / "proxyreg.db", story)
+    assert seen == {box: expected(flow, box, text, value) for box, text, value in TYPED}
+
+
+def test_keys_after_tab_in_a_burst_land_in_the_next_box(tmp_path: pathlib.Path) -> None:
+    """Date, Tab, minutes, Tab, notes in one burst: each text lands in its own box."""
+    seen: dict[str, Any] = {}
+
+    async def story(app: ProxyRegApp, pilot: Pilot[None]) -> None:
+        await pilot.click("#date")
+        burst(app, "end", *["backspace"] * 12, *"2026-11-24", "tab", *"120", "tab", "tab", *"ok")
+        await keys(pilot)
+        seen.update({box: app.query_one(f"#{box}", Input).value for box in TEXT_BOXES})
+
+    run_story(tmp_path / "proxyreg.db", story)
+    assert seen == {"date": "2026-11-24", "minutes": "120", "participants": "", "notes": "ok"}

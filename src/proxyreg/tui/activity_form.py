@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from proxyreg.application import read_field_text, text_of
 from proxyreg.domain import ActivityDraft, ActivityKind
 from proxyreg.tui._text import show_text
+from proxyreg.tui.text_box import TextBox
 from proxyreg.tui.typed_text import TypedText
 
 # The text boxes in form order: (draft field, label, placeholder).
@@ -76,7 +77,7 @@ class ActivityForm(Vertical):
         for field, label, placeholder in _TEXT_FIELDS:
             with Horizontal(classes="field-row"):
                 yield Label(label, classes="field-label")
-                yield Input(placeholder=placeholder, id=field, compact=True)
+                yield TextBox(placeholder=placeholder, id=field, compact=True)
             yield Static(id=f"{field}-error", classes="field-error", markup=False)
         yield Static(id="status", markup=False)
         with Horizontal(id="form-buttons"):

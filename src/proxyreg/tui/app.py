@@ -89,6 +89,10 @@ class ProxyRegApp(App[None]):
         Binding("f2", "flow('single')", "One mentor"),
         Binding("f3", "flow('bulk')", "Bulk"),
         Binding("ctrl+q", "quit", "Quit"),
+        # Focus moves as Tab arrives, before the keys behind it are handed to a widget (a
+        # Tab bubbling up from a box would leave them to the box it left).
+        Binding("tab", "focus_next", "Next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous", show=False, priority=True),
     ]
     # Every key the app has is in the footer; at 80 columns it has no room for the palette.
     ENABLE_COMMAND_PALETTE = False
@@ -203,7 +207,7 @@ class ProxyRegApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only what can be done now is offered (so the footer tells the truth)."""
         if len(self.screen_stack) > 1:  # a modal screen answers first
-            return action == "quit"
+            return action in ("quit", "focus_next", "focus_previous")
         if self._bloc is None:
             return True
         return self._offered(self._bloc.state).get(action, True)

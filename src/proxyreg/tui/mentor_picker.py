@@ -9,11 +9,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from proxyreg.presentation import MentorChoice
 from proxyreg.tui._text import show_text
+from proxyreg.tui.text_box import TextBox
 from proxyreg.tui.typed_text import TypedText
 
 SEARCH = "search"
@@ -30,7 +31,8 @@ class MentorList(SelectionList[str]):
 
     def on_focus(self, _: events.Focus) -> None:
         if self.highlighted is None and self.option_count:
-            self.highlighted = 0
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = 0
 
 
 class MentorPicker(Vertical):
@@ -58,7 +60,7 @@ class MentorPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Mentors", id="mentors-title", markup=False)
-        yield Input(placeholder="Search by name", id=SEARCH, compact=True)
+        yield TextBox(placeholder="Search by name", id=SEARCH, compact=True)
         with Horizontal(id="selection-buttons"):
             yield Button("Select all", id="select-all", compact=True)
             yield Button("Clear", id="clear-selection", compact=True)
@@ -119,7 +121,13 @@ class MentorPicker(Vertical):
         box.disabled = not editable
         listing = self.query_one("#mentors", MentorList)
         shown = tuple((c.mentor_id, _line(c), c.active) for c in choices)
-        with listing.prevent(SelectionList.SelectionToggled, SelectionList.SelectedChanged):
+        # No highlight message either: one queued with an index of the old options would be
+        # read against the new ones.
+        with listing.prevent(
+            SelectionList.SelectionToggled,
+            SelectionList.SelectedChanged,
+            OptionList.OptionHighlighted,
+        ):
             if shown != self._shown:
                 self._rebuild(listing, choices, shown)
             else:
