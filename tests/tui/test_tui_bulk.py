@@ -253,6 +253,7 @@ def test_leaving_bulk_mid_submission_and_coming_back_shows_its_results(
                 assert sid is not None
                 await pilot.pause()
                 live = text_of(pilot, "headline")
+                assert "^x Cancel sending" in screen_text(pilot)  # the footer offers it now
                 await pilot.press("f2")
                 await until(pilot, lambda: app.bloc.state.active_flow is ActiveFlow.SINGLE)
                 states: list[ProxyRegistrationState] = []
