@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, ProgressBar, Static
+from textual.widgets import Button, Input, ProgressBar, Static
 from tui_world import (
     KARI,
     TODAY,
@@ -256,6 +256,9 @@ def test_leaving_bulk_mid_submission_and_coming_back_shows_its_results(
                 assert "^x Cancel sending" in screen_text(pilot)  # the footer offers it now
                 await pilot.press("f2")
                 await until(pilot, lambda: app.bloc.state.active_flow is ActiveFlow.SINGLE)
+                # The one-mentor form is dated today at once, the batch still in flight.
+                await until(pilot, lambda: app.bloc.state.single.draft.date == TODAY)
+                assert app.query_one("#date", Input).value == TODAY.isoformat()
                 states: list[ProxyRegistrationState] = []
                 app.bloc.listen(states.append)
                 await pilot.press("f3")

@@ -37,7 +37,7 @@ from proxyreg.tui.leaving import unsent_work
 from proxyreg.tui.mentor_picker import MentorList, MentorPicker
 from proxyreg.tui.results_panel import ResultsPanel, ResultTable, needs_attention
 from proxyreg.tui.routes import (
-    dated_today,
+    bulk_dated_today,
     entry_events,
     field_event,
     mentor_event,
@@ -236,17 +236,18 @@ class ProxyRegApp(App[None]):
         """Start ``flow`` afresh: nothing typed is carried over; the date is today."""
         self.query_one(CoordinatorView).clear()
         self.query_one(CoordinatorView).show_tab(flow)
-        for event in entry_events(flow):
+        for event in entry_events(flow, self.today):
             self._send(event)
-        self.run_worker(self._date_today(), group="date")
+        if flow is ActiveFlow.BULK:
+            self.run_worker(self._bulk_dated_today(), group="date")
         # The mentor list comes first (a row highlighted: Space ticks it), whatever had focus.
         self.call_after_refresh(self.query_one(MentorList).focus)
 
-    async def _date_today(self) -> None:
-        """Once the entry has settled (entering bulk may restore the last submission, which
-        only an untouched screen takes), a fresh form gets today's date."""
+    async def _bulk_dated_today(self) -> None:
+        """Once entering bulk has settled (it may restore the last submission, which only an
+        untouched screen takes), a fresh bulk form gets today's date."""
         await self.bloc.settled()
-        event = dated_today(self.bloc.state, self.today)
+        event = bulk_dated_today(self.bloc.state, self.today)
         if event is not None:
             self._send(event)
 

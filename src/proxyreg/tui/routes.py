@@ -8,7 +8,6 @@ from collections.abc import Callable
 from proxyreg.application import read_date, read_whole_number
 from proxyreg.flows import (
     INITIAL_BULK_STATE,
-    INITIAL_SINGLE_STATE,
     ActiveFlow,
     BulkActivityDateChanged,
     BulkActivityKindChanged,
@@ -95,22 +94,21 @@ def submit_event(flow: ActiveFlow) -> ProxyEvent | None:
     return None
 
 
-def entry_events(flow: ActiveFlow) -> tuple[ProxyEvent, ...]:
-    """Entering ``flow`` afresh: its reset-on-entry event."""
+def entry_events(flow: ActiveFlow, today: dt.date) -> tuple[ProxyEvent, ...]:
+    """Entering ``flow`` afresh: its reset-on-entry event; the single form is dated today
+    at once (the bulk form once its last submission is known: see `bulk_dated_today`)."""
     if flow is ActiveFlow.BULK:
         return (BulkFlowEntered(),)
     if flow is ActiveFlow.SINGLE:
-        return (SingleFlowEntered(),)
+        return SingleFlowEntered(), SingleActivityDateChanged(today)
     return ()
 
 
-def dated_today(state: ProxyRegistrationState, today: dt.date) -> ProxyEvent | None:
-    """Today's date for a form that is fresh (the flow's initial state: nothing typed,
-    nothing restored), else None (a restored submission keeps its own date)."""
+def bulk_dated_today(state: ProxyRegistrationState, today: dt.date) -> ProxyEvent | None:
+    """Today's date for a bulk form that is fresh (nothing typed, nothing restored: only an
+    untouched screen takes the last submission), else None."""
     if state.active_flow is ActiveFlow.BULK and state.bulk == INITIAL_BULK_STATE:
         return BulkActivityDateChanged(today)
-    if state.active_flow is ActiveFlow.SINGLE and state.single == INITIAL_SINGLE_STATE:
-        return SingleActivityDateChanged(today)
     return None
 
 
