@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import pathlib
+from typing import Any
 
-from textual.widgets import SelectionList
+from textual.pilot import Pilot
+from textual.widgets import Label, SelectionList
 from tui_world import (
-    TODAY,
     choose_kind,
-    make_app,
+    keys,
     open_world,
     press,
     result_rows,
-    settle,
+    run_story,
     type_into,
 )
 from tui_world import text_of as shown_text
 
 from proxyreg.domain import Coordinator, Mentor
+from proxyreg.tui import ProxyRegApp
 
 ODD = Coordinator("coord-odd", "Kari [admin]", "chapter-odd")
 ODD_MENTORS = (
@@ -33,32 +35,36 @@ ODD_MENTORS = (
 
 
 def test_names_with_brackets_are_listed_and_reported_literally(tmp_path: pathlib.Path) -> None:
-    """The mentor list and the result rows show each name exactly; Submit stores all three."""
+    """The mentor list, the result rows and a row's details show each name exactly; Submit
+    stores all three."""
+    db = tmp_path / "proxyreg.db"
+    seen: dict[str, Any] = {}
 
-    async def scenario() -> tuple[list[str], dict[str, tuple[str, str, str]], str]:
-        repository = await open_world(tmp_path / "proxyreg.db")
+    async def seed() -> None:
+        repository = await open_world(db)
         await repository.add_world((ODD,), ODD_MENTORS, tuple((ODD.id, m.id) for m in ODD_MENTORS))
-        app = make_app(repository, coordinator_id=ODD.id)
-        async with app.run_test(size=(150, 44)) as pilot:
-            await settle(pilot)
-            listing: SelectionList[str] = app.query_one("#mentors", SelectionList)
-            listed = [
-                str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
-            ]
-            await press(pilot, "select-all")
-            await choose_kind(pilot, "Phone call")
-            await type_into(pilot, "date", TODAY.isoformat())
-            await type_into(pilot, "minutes", "15")
-            await press(pilot, "submit")
-            rows = result_rows(pilot)
-            headline = shown_text(pilot, "headline")
         await repository.close()
-        return listed, rows, headline
 
-    listed, rows, headline = asyncio.run(scenario())
+    async def story(app: ProxyRegApp, pilot: Pilot[None]) -> None:
+        listing: SelectionList[str] = app.query_one("#mentors", SelectionList)
+        seen["listed"] = [
+            str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
+        ]
+        await press(pilot, "select-all")
+        await choose_kind(pilot, "Phone call")
+        await type_into(pilot, "minutes", "15")
+        await press(pilot, "submit")
+        seen["rows"] = result_rows(pilot)
+        seen["headline"] = shown_text(pilot, "headline")
+        await keys(pilot, "enter")
+        seen["details"] = str(app.screen.query_one("#details-name", Label).content)
+
+    asyncio.run(seed())
+    run_story(db, story, coordinator_id=ODD.id, seed=False)
     names = [m.name for m in ODD_MENTORS]
-    assert sorted(listed) == sorted(names)
-    assert {mentor: name for mentor, (_, name, _) in rows.items()} == {
+    assert sorted(seen["listed"]) == sorted(names)
+    assert {mentor: name for mentor, (_, name, _) in seen["rows"].items()} == {
         m.id: m.name for m in ODD_MENTORS
     }
-    assert headline == "All 3 registered."
+    assert seen["headline"] == "All 3 registered."
+    assert seen["details"] == f"✓ {ODD_MENTORS[0].name}"

@@ -1,42 +1,27 @@
-"""The result screen as pixels: a snapshot of it, and the screenshot in the docs."""
+"""The terminal app as pixels at 80x24: a snapshot of each scene, and the same pictures in docs."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import pathlib
 import re
 from collections.abc import Callable
 
-from make_result_screenshot import DOCS_SVG
-from tui_world import (
-    SCREENSHOT_SIZE,
-    drive_to_result_screen,
-    open_screenshot_world,
-    screenshot_app,
-)
+import pytest
+from make_screenshots import DOCS_IMG
+from tui_world import SCENES, SCREENSHOT_SIZE, screenshot_app
 
-SNAPSHOT = (
-    pathlib.Path(__file__).parent
-    / "__snapshots__"
-    / "test_tui_snapshot"
-    / "test_the_result_screen_after_a_partly_failed_submission.svg"
-)
+SNAPSHOTS = pathlib.Path(__file__).parent / "__snapshots__" / "test_tui_snapshot"
 
 
-def test_the_result_screen_after_a_partly_failed_submission(
-    snap_compare: Callable[..., bool], tmp_path: pathlib.Path
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_each_scene_at_80x24(
+    snap_compare: Callable[..., bool], tmp_path: pathlib.Path, scene: str
 ) -> None:
-    """Marks, messages, tally, full progress bar and Retry failed, as the coordinator sees them."""
-    repository = open_screenshot_world(tmp_path / "proxyreg.db")
-    try:
-        assert snap_compare(
-            screenshot_app(repository),
-            terminal_size=SCREENSHOT_SIZE,
-            run_before=drive_to_result_screen,
-        )
-    finally:
-        asyncio.run(repository.close())
+    """The bulk form, the result screen, one row's details, a single registration: as a
+    coordinator sees them on an 80x24 terminal."""
+    with screenshot_app(tmp_path / "proxyreg.db") as app:
+        assert snap_compare(app, terminal_size=SCREENSHOT_SIZE, run_before=SCENES[scene])
 
 
 def visible_text(svg: str) -> str:
@@ -45,22 +30,32 @@ def visible_text(svg: str) -> str:
     return re.sub(r"\s+", " ", text[text.index("proxyreg —") :])
 
 
-def test_the_docs_show_the_result_screen_screenshot() -> None:
-    """docs/img/result-screen.svg is checked in, linked from docs/tui.md, and shows results."""
-    assert DOCS_SVG.is_file(), f"missing {DOCS_SVG}: run tests/tui/make_result_screenshot.py"
-    shown = visible_text(DOCS_SVG.read_text(encoding="utf-8"))
-    for expected in ("✓ Aisha Rahman", "✗ Camila Ortiz", "need attention", "Retry failed", "100%"):
+def test_the_result_screen_picture_shows_every_reason() -> None:
+    """docs/img/result-screen.svg shows marks, names, whole reasons, the tally and Retry failed."""
+    shown = visible_text((DOCS_IMG / "result-screen.svg").read_text(encoding="utf-8"))
+    for expected in (
+        "✓ Aisha Rahman",
+        "✗ Camila Ortiz",
+        "need attention",
+        "Retry failed will resend it.",
+        "Retry failed",
+        "100%",
+    ):
         assert expected in shown, expected
-    guide = (DOCS_SVG.parents[1] / "tui.md").read_text(encoding="utf-8")
-    assert "img/result-screen.svg" in guide
 
 
-def test_the_docs_screenshot_is_the_current_result_screen() -> None:
-    """The docs screenshot shows what the snapshot holds: regenerate it when the look changes."""
-    if not SNAPSHOT.is_file():
-        raise AssertionError(f"missing snapshot {SNAPSHOT}: run pytest --snapshot-update once")
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_the_docs_pictures_are_the_current_snapshots(scene: str) -> None:
+    """Each docs picture is linked from docs/tui.md and shows what its snapshot holds:
+    regenerate them (tests/tui/make_screenshots.py) when the look changes."""
+    picture = DOCS_IMG / f"{scene}.svg"
+    assert picture.is_file(), f"missing {picture}: run tests/tui/make_screenshots.py"
+    guide = (DOCS_IMG.parent / "tui.md").read_text(encoding="utf-8")
+    assert f"img/{scene}.svg" in guide
+    snapshot = SNAPSHOTS / f"test_each_scene_at_80x24[{scene}].svg"
+    assert snapshot.is_file(), f"missing {snapshot}: run pytest --snapshot-update once"
     # Compared without spaces: the two renderers split the same line into runs differently.
-    docs, snapshot = (
-        visible_text(p.read_text(encoding="utf-8")).replace(" ", "") for p in (DOCS_SVG, SNAPSHOT)
+    docs, snap = (
+        visible_text(p.read_text(encoding="utf-8")).replace(" ", "") for p in (picture, snapshot)
     )
-    assert docs == snapshot
+    assert docs == snap

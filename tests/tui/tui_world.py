@@ -7,18 +7,20 @@ same every time. Nothing here is a mock: the app, the engine and SQLite are real
 from __future__ import annotations
 
 import asyncio
+import html
 import pathlib
+import re
 import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from contract.world import KARI, WORLD
-from proxyreg.adapters.faults import FaultyRepository, parse_fault_spec
 from proxyreg.adapters.sqlite import SqliteDatabase
+from proxyreg.application import Strategy, open_backend
 from proxyreg.domain import Coordinator, Mentor
-from proxyreg.orchestration import Strategy
-from proxyreg.ports import ProxyRepository
 from proxyreg.tui import ProxyRegApp
 from support import TODAY
 
@@ -58,20 +60,58 @@ async def open_world(path: pathlib.Path) -> SqliteDatabase:
     return repository
 
 
-def make_app(
-    database: SqliteDatabase | ProxyRepository,
-    faults: str = "",
+async def seed_world(path: pathlib.Path) -> None:
+    """Write the contract world and the demo chapter into a fresh SQLite file."""
+    repository = await open_world(path)
+    await repository.close()
+
+
+@asynccontextmanager
+async def app_on(
+    path: pathlib.Path,
+    faults: str | None = None,
     *,
     coordinator_id: str = KARI.id,
-    strategy: Strategy | None = None,
-) -> ProxyRegApp:
-    """The app acting for ``coordinator_id`` on ``database`` (a repository already acts for
-    its own), misbehaving as the seeded ``faults`` spec says, on TODAY."""
-    repository = (
-        database.acting_as(coordinator_id) if isinstance(database, SqliteDatabase) else database
-    )
-    backend = FaultyRepository(repository, parse_fault_spec(faults)) if faults else repository
-    return ProxyRegApp(backend, today=TODAY, strategy=strategy or "rpc")
+    strategy: str | Strategy = "rpc",
+) -> AsyncIterator[ProxyRegApp]:
+    """The app as ``proxyreg tui`` builds it: the SQLite file opened by the application
+    layer, acting as ``coordinator_id``, misbehaving as the seeded ``faults`` say, on TODAY."""
+    async with (
+        open_backend(str(path), writes=True) as backend,
+        backend.acting_as(coordinator_id) as acting,
+    ):
+        yield ProxyRegApp(
+            acting.repository, acting.roster, today=TODAY, strategy=strategy, faults=faults
+        )
+
+
+Story = Callable[[ProxyRegApp, Pilot[None]], Awaitable[None]]
+
+
+def run_story(
+    path: pathlib.Path,
+    story: Story,
+    *,
+    size: tuple[int, int] = (80, 24),
+    faults: str | None = None,
+    coordinator_id: str = KARI.id,
+    strategy: str | Strategy = "rpc",
+    seed: bool = True,
+) -> None:
+    """Run ``story`` against the app at ``size`` on the SQLite file at ``path`` (seeded
+    with the world first unless ``seed`` is False)."""
+
+    async def scenario() -> None:
+        if seed:
+            await seed_world(path)
+        async with (
+            app_on(path, faults, coordinator_id=coordinator_id, strategy=strategy) as app,
+            app.run_test(size=size) as pilot,
+        ):
+            await settle(pilot)
+            await story(app, pilot)
+
+    asyncio.run(scenario())
 
 
 def stored_rows(path: pathlib.Path) -> list[tuple[str, str, str, int]]:
@@ -128,7 +168,14 @@ async def tick(pilot: Pilot[None], *mentor_ids: str) -> None:
 
 
 async def press(pilot: Pilot[None], button_id: str) -> None:
+    """Click a button, as a mouse user does."""
     await pilot.click(f"#{button_id}")
+    await settle(pilot)
+
+
+async def keys(pilot: Pilot[None], *pressed: str) -> None:
+    """Press keys (the footer's bindings, Tab, Space…), then let everything settle."""
+    await pilot.press(*pressed)
     await settle(pilot)
 
 
@@ -144,39 +191,106 @@ def ticked(pilot: Pilot[None]) -> list[str]:
 
 
 def result_rows(pilot: Pilot[None]) -> dict[str, tuple[str, str, str]]:
-    """The result list as shown: mentor id -> (mark, name, message)."""
+    """The result list as shown, top to bottom: mentor id -> (mark, name, message)."""
     table: DataTable[object] = pilot.app.query_one("#results", DataTable)
     rows = {}
-    for key in table.rows:
+    for index in range(table.row_count):
+        key = table.coordinate_to_cell_key((index, 0)).row_key
         mark, name, message = (str(cell) for cell in table.get_row(key))
         rows[str(key.value)] = (mark, name, message)
     return rows
 
 
+_SVG_TEXT = re.compile(
+    r'<text [^>]*x="([0-9.]+)"[^>]*clip-path="url\(#terminal-[0-9]+-line-([0-9]+)\)">([^<]*)</text>'
+)
+_CELL_WIDTH = 12.2  # Textual's SVG export puts one terminal cell every 12.2 units
+
+
+def screen_lines(pilot: Pilot[None]) -> list[str]:
+    """The characters on the terminal, line by line, as a coordinator reads them (read
+    from Textual's own SVG export of the screen)."""
+    width, height = pilot.app.size
+    lines = [[" "] * width for _ in range(height)]
+    for x, line, text in _SVG_TEXT.findall(pilot.app.export_screenshot()):
+        column = round(float(x) / _CELL_WIDTH)
+        for offset, char in enumerate(html.unescape(text).replace("\xa0", " ")):
+            if int(line) < height and column + offset < width:
+                lines[int(line)][column + offset] = char
+    return ["".join(chars).rstrip() for chars in lines]
+
+
+def screen_text(pilot: Pilot[None]) -> str:
+    """Every word on the terminal in reading order, wrapped lines joined by single spaces."""
+    return " ".join(" ".join(screen_lines(pilot)).split())
+
+
 # --- the result screen of the docs and the snapshot ----------------------------------------
 
-SCREENSHOT_SIZE = (170, 40)
+SCREENSHOT_SIZE = (80, 24)
 SCREENSHOT_FAULTS = "seed=5,fail_rate=0.3"
 
 
-def open_screenshot_world(path: pathlib.Path) -> SqliteDatabase:
-    """The demo chapter in a fresh SQLite file, opened outside any running loop."""
-    return asyncio.run(open_world(path))
+@contextmanager
+def screenshot_app(path: pathlib.Path) -> Iterator[ProxyRegApp]:
+    """The app as the screenshots show it: the demo chapter in a fresh SQLite file opened by
+    the application layer, seeded faults, TODAY; built outside any running loop (the
+    snapshot plugin runs the app in a loop of its own)."""
+    # A loop of its own opens and closes the backend; it is not run (nor shut down, which
+    # would close the backend) while the app runs in the plugin's loop.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(seed_world(path))
+        opened = app_on(path, SCREENSHOT_FAULTS, coordinator_id=DEMO_COORDINATOR.id)
+        app = loop.run_until_complete(opened.__aenter__())
+        try:
+            yield app
+        finally:
+            loop.run_until_complete(opened.__aexit__(None, None, None))
+    finally:
+        loop.close()
 
 
-def screenshot_app(repository: SqliteDatabase) -> ProxyRegApp:
-    """The app as the screenshot shows it: the demo coordinator, seeded faults, TODAY."""
-    return make_app(repository, SCREENSHOT_FAULTS, coordinator_id=DEMO_COORDINATOR.id)
-
-
-async def drive_to_result_screen(pilot: Pilot[None]) -> None:
-    """Select all, fill in a phone call, Submit: the seeded faults fail a few mentors."""
+async def drive_to_bulk_form(pilot: Pilot[None]) -> None:
+    """Select all, and a phone call of 30 minutes with a note (the date box says today)."""
     await settle(pilot)
     await press(pilot, "select-all")
     await choose_kind(pilot, "Phone call")
-    await type_into(pilot, "date", TODAY.isoformat())
     await type_into(pilot, "minutes", "30")
     await type_into(pilot, "notes", "Weekly check-in")
-    await press(pilot, "submit")
-    pilot.app.query_one("#results").focus()
+
+
+async def drive_to_result_screen(pilot: Pilot[None]) -> None:
+    """The bulk form filled in, then Submit: the seeded faults fail a few mentors."""
+    await drive_to_bulk_form(pilot)
+    await pilot.press("ctrl+s")
     await settle(pilot)
+
+
+async def drive_to_row_details(pilot: Pilot[None]) -> None:
+    """The result screen, and Enter on its first row (a failed one): the reason in full."""
+    await drive_to_result_screen(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def drive_to_single_registered(pilot: Pilot[None]) -> None:
+    """One mentor: pick the first, a home visit of 45 minutes, Submit: "Registered."."""
+    await settle(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
+    await pilot.press("space")
+    await settle(pilot)
+    await choose_kind(pilot, "Home visit")
+    await type_into(pilot, "minutes", "45")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+SCENES: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
+    "bulk-form": drive_to_bulk_form,
+    "result-screen": drive_to_result_screen,
+    "result-details": drive_to_row_details,
+    "single-registered": drive_to_single_registered,
+}
+"""The screens of the docs and the snapshots, by the name of their picture in docs/img."""

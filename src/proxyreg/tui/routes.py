@@ -7,20 +7,25 @@ from collections.abc import Callable
 
 from proxyreg.application import read_date, read_whole_number
 from proxyreg.flows import (
+    INITIAL_BULK_STATE,
     ActiveFlow,
     BulkActivityDateChanged,
     BulkActivityKindChanged,
     BulkActivitySubmitted,
     BulkDurationChanged,
+    BulkFlowEntered,
     BulkMentorsDeselected,
     BulkMentorsSelected,
+    BulkNewSubmissionStarted,
     BulkNotesChanged,
     BulkParticipantsChanged,
     ProxyEvent,
+    ProxyRegistrationState,
     SingleActivityDateChanged,
     SingleActivityKindChanged,
     SingleActivitySubmitted,
     SingleDurationChanged,
+    SingleFlowEntered,
     SingleMentorPicked,
     SingleNotesChanged,
     SingleParticipantsChanged,
@@ -87,3 +92,26 @@ def submit_event(flow: ActiveFlow) -> ProxyEvent | None:
     if flow is ActiveFlow.SINGLE:
         return SingleActivitySubmitted()
     return None
+
+
+def entry_events(flow: ActiveFlow, today: dt.date) -> tuple[ProxyEvent, ...]:
+    """Entering ``flow`` afresh: its reset-on-entry event; the single form is dated today
+    at once (the bulk form once its last submission is known: see `bulk_dated_today`)."""
+    if flow is ActiveFlow.BULK:
+        return (BulkFlowEntered(),)
+    if flow is ActiveFlow.SINGLE:
+        return SingleFlowEntered(), SingleActivityDateChanged(today)
+    return ()
+
+
+def bulk_dated_today(state: ProxyRegistrationState, today: dt.date) -> ProxyEvent | None:
+    """Today's date for a bulk form that is fresh (nothing typed, nothing restored: only an
+    untouched screen takes the last submission), else None."""
+    if state.active_flow is ActiveFlow.BULK and state.bulk == INITIAL_BULK_STATE:
+        return BulkActivityDateChanged(today)
+    return None
+
+
+def new_submission_events(today: dt.date) -> tuple[ProxyEvent, ...]:
+    """ "New submission" on a settled bulk screen: an empty form dated today."""
+    return BulkNewSubmissionStarted(), BulkActivityDateChanged(today)
