@@ -9,7 +9,48 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from proxyreg.domain import LedgerEntry, ProxyRecord, RecordResult, Roster, Submission
+from proxyreg.domain import (
+    CONFLICT,
+    CONFLICT_MESSAGE,
+    FORBIDDEN,
+    FORBIDDEN_MESSAGE,
+    INVALID,
+    NOT_ASSIGNED,
+    NOT_ASSIGNED_MESSAGE,
+    PAUSED,
+    REGISTERED_MESSAGE,
+    REPLAY_MESSAGE,
+    ROLLED_BACK,
+    LedgerEntry,
+    ProxyRecord,
+    RecordResult,
+    Roster,
+    Submission,
+    paused_message,
+)
+
+__all__ = [
+    "CANCELLED",
+    "CONFLICT",
+    "CONFLICT_MESSAGE",
+    "FORBIDDEN",
+    "FORBIDDEN_MESSAGE",
+    "INVALID",
+    "NOT_ASSIGNED",
+    "NOT_ASSIGNED_MESSAGE",
+    "PAUSED",
+    "REGISTERED_MESSAGE",
+    "REPLAY_MESSAGE",
+    "ROLLED_BACK",
+    "UNAVAILABLE",
+    "BatchTooLargeError",
+    "BatchUnsupportedError",
+    "ProxyRepository",
+    "TransientError",
+    "UnknownCoordinatorError",
+    "UnknownSubmissionError",
+    "paused_message",
+]
 
 
 class BatchTooLargeError(ValueError):
@@ -46,28 +87,12 @@ class BatchUnsupportedError(Exception):
     """The backend has no batch call (e.g. the batch function is not deployed): send one by one."""
 
 
-# Stable codes of rejected records, shared by every adapter.
-CONFLICT = "conflict"
-NOT_ASSIGNED = "not_assigned"
-PAUSED = "paused"
-FORBIDDEN = "forbidden"
-INVALID = "invalid"
-ROLLED_BACK = "rolled_back"
+# The stable codes of rejected records and what every backend says live with the record
+# rules in the domain (proxyreg.domain._answers); they are named here too, for adapters.
 # Code of a failed (retryable) record that was never sent because the submission was cancelled.
 CANCELLED = "cancelled"
 # Code of a failed (retryable) record the backend was too busy to take.
 UNAVAILABLE = "unavailable"
-
-# What every backend says, in the same words (the PostgreSQL function says them in SQL).
-REGISTERED_MESSAGE = "Registered."
-REPLAY_MESSAGE = "Already registered earlier."
-CONFLICT_MESSAGE = "This record was already sent with different details; nothing was changed."
-FORBIDDEN_MESSAGE = "You can only register activities as yourself."
-NOT_ASSIGNED_MESSAGE = "This mentor is not assigned to you."
-
-
-def paused_message(mentor_name: str) -> str:
-    return f"{mentor_name} is paused."
 
 
 class ProxyRepository(Protocol):

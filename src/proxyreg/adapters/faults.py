@@ -22,8 +22,15 @@ from typing import Any
 
 import attrs
 
-from proxyreg.adapters.memory import rolled_back
-from proxyreg.domain import LedgerEntry, Outcome, ProxyRecord, RecordResult, Roster, Submission
+from proxyreg.domain import (
+    LedgerEntry,
+    Outcome,
+    ProxyRecord,
+    RecordResult,
+    Roster,
+    Submission,
+    rolled_back,
+)
 from proxyreg.ports import (
     UNAVAILABLE,
     BatchTooLargeError,

@@ -9,7 +9,8 @@ What it does:
   transaction, the version kept in ``PRAGMA user_version``;
 - runs every sqlite3 call on one worker thread of its own, so an asyncio loop (a UI)
   is never blocked and the connection is only ever used from the thread that opened it;
-- answers exactly as the in-memory reference does (`proxyreg.adapters.memory`).
+- judges every record with the domain's rules (`proxyreg.domain.judge_record`), so it answers
+  exactly as the in-memory reference does (`proxyreg.adapters.memory`).
 
 What it does not do: there is no row-level security. The embedded default is
 single-user: whoever can open the file reads and writes everything in it, so
@@ -38,9 +39,9 @@ import attrs
 
 from proxyreg._closable import Closable
 from proxyreg.adapters._settings import DEFAULT_COORDINATOR_SETTING
-from proxyreg.adapters.memory import rolled_back
 from proxyreg.domain import (
     DEFAULT_RULES,
+    Assignment,
     Coordinator,
     LedgerEntry,
     Mentor,
@@ -48,26 +49,18 @@ from proxyreg.domain import (
     ProxyRecord,
     RecordResult,
     Roster,
+    Stored,
     Submission,
     ValidationRules,
-    validate_record,
+    judge_record,
+    registered,
+    rolled_back,
 )
 from proxyreg.ports import (
-    CONFLICT,
-    CONFLICT_MESSAGE,
-    FORBIDDEN,
-    FORBIDDEN_MESSAGE,
-    INVALID,
-    NOT_ASSIGNED,
-    NOT_ASSIGNED_MESSAGE,
-    PAUSED,
-    REGISTERED_MESSAGE,
-    REPLAY_MESSAGE,
     BatchTooLargeError,
     TransientError,
     UnknownCoordinatorError,
     UnknownSubmissionError,
-    paused_message,
 )
 
 T = TypeVar("T")
@@ -392,40 +385,27 @@ class _Database:
             return results
 
     def _register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
-        key, digest = record.client_key, payload_hash(record)
-        stored = self.connection.execute(_SELECT_STORED, (key,)).fetchone()
-        if stored is not None:
-            record_id, stored_digest = stored
-            if stored_digest != digest:
-                return RecordResult(key, Outcome.REJECTED, code=CONFLICT, message=CONFLICT_MESSAGE)
-            return RecordResult(key, Outcome.ALREADY_REGISTERED, record_id, message=REPLAY_MESSAGE)
-        refusal = self._refusal(coordinator_id, record)
-        if refusal is not None:
-            return refusal
+        answer = judge_record(record, coordinator_id, self, self.rules)
+        if answer is not None:
+            return answer
         record_id = new_record_id()
-        self.connection.execute(_INSERT_ACTIVITY, _activity_row(record_id, digest, record))
-        return RecordResult(key, Outcome.REGISTERED, record_id, message=REGISTERED_MESSAGE)
+        row = _activity_row(record_id, payload_hash(record), record)
+        self.connection.execute(_INSERT_ACTIVITY, row)
+        return registered(record, record_id)
 
-    def _refusal(self, coordinator_id: str, record: ProxyRecord) -> RecordResult | None:
-        """Why this record may not be stored, in the reference's order, or None."""
-        key = record.client_key
-        if record.registered_by != coordinator_id:
-            return RecordResult(key, Outcome.REJECTED, code=FORBIDDEN, message=FORBIDDEN_MESSAGE)
-        mentor = self.connection.execute(
-            _SELECT_ASSIGNED_MENTOR, (coordinator_id, record.mentor_id)
+    # what the record rules ask of this backend (proxyreg.domain.RecordLookup)
+    def stored(self, record: ProxyRecord) -> Stored | None:
+        found = self.connection.execute(_SELECT_STORED, (record.client_key,)).fetchone()
+        if found is None:
+            return None
+        record_id, stored_digest = found
+        return Stored(record_id, stored_digest == payload_hash(record))
+
+    def assignment(self, coordinator_id: str, mentor_id: str) -> Assignment | None:
+        found = self.connection.execute(
+            _SELECT_ASSIGNED_MENTOR, (coordinator_id, mentor_id)
         ).fetchone()
-        if mentor is None:
-            return RecordResult(
-                key, Outcome.REJECTED, code=NOT_ASSIGNED, message=NOT_ASSIGNED_MESSAGE
-            )
-        name, active = mentor
-        if not active:
-            return RecordResult(key, Outcome.REJECTED, code=PAUSED, message=paused_message(name))
-        problems = validate_record(record, self.rules)
-        if problems:
-            message = " ".join(e.message for e in problems)
-            return RecordResult(key, Outcome.REJECTED, code=INVALID, message=message)
-        return None
+        return None if found is None else Assignment(found[0], bool(found[1]))
 
     def find_registered(self, client_keys: Sequence[str]) -> dict[str, str]:
         wanted = json.dumps(list(client_keys))

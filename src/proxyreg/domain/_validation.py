@@ -87,6 +87,18 @@ class ValidationRules:
 DEFAULT_RULES = ValidationRules()
 
 
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters: a 1.5 MB value
+    must not make a 1.5 MB message."""
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit]  # no repr of the whole of a huge text
+    return _cut(repr(value), limit)
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -95,7 +107,7 @@ def _kind_errors(draft: ActivityDraft, rules: ValidationRules) -> list[FieldErro
     if draft.kind is None or draft.kind == "":
         return [FieldError("kind", "required", "Choose the kind of activity.")]
     if not isinstance(draft.kind, str) or draft.kind not in rules.kinds_by_id:
-        return [FieldError("kind", "unknown_kind", f"Unknown activity kind {draft.kind!r}.")]
+        return [FieldError("kind", "unknown_kind", f"Unknown activity kind {shown(draft.kind)}.")]
     return []
 
 
@@ -214,7 +226,9 @@ def mentor_error(mentor_id: object, roster: Roster, field: str = "mentor") -> Fi
     """Why this coordinator cannot register for this mentor, or None if they can."""
     mentor = roster.by_id.get(mentor_id) if isinstance(mentor_id, str) else None
     if mentor is None:
-        return FieldError(field, "not_assigned", f"Mentor {mentor_id!r} is not assigned to you.")
+        return FieldError(
+            field, "not_assigned", f"Mentor {shown(mentor_id)} is not assigned to you."
+        )
     if not mentor.active:
         return FieldError(field, "paused", f"{mentor.name} is paused and cannot be registered for.")
     return None
@@ -237,7 +251,7 @@ def validate_selection(
                 f"({len(mentor_ids)} selected).",
             )
         )
-    repeated = [m for m, n in Counter(map(repr, mentor_ids)).items() if n > 1]
+    repeated = [_cut(m, 40) for m, n in Counter(map(repr, mentor_ids)).items() if n > 1][:5]
     if repeated:
         errors.append(
             FieldError(
