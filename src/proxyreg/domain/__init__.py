@@ -48,6 +48,7 @@ from proxyreg.domain._validation import (
     ValidationErrors,
     ValidationRules,
     mentor_error,
+    shown,
     validate_draft,
     validate_selection,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "paused_message",
     "registered",
     "rolled_back",
+    "shown",
     "validate_draft",
     "validate_record",
     "validate_selection",

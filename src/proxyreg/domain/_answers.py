@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
-
-import attrs
+from typing import NamedTuple, Protocol
 
 from proxyreg.domain._model import ProxyRecord
 from proxyreg.domain._outcome import Outcome, RecordResult
@@ -39,16 +37,14 @@ def paused_message(mentor_name: str) -> str:
     return f"{mentor_name} is paused."
 
 
-@attrs.frozen
-class Stored:
-    """A record the backend already holds under the same client key."""
+class Stored(NamedTuple):
+    """A record the backend already holds under the same client key (a lookup's answer)."""
 
     record_id: str
     same_payload: bool
 
 
-@attrs.frozen
-class Assignment:
+class Assignment(NamedTuple):
     """A mentor assigned to the coordinator: their name, and whether they are active."""
 
     name: str
