@@ -203,3 +203,21 @@ def test_progress_is_published_as_records_settle() -> None:
     bus.subscribe(SubmissionProgressed, seen.append)
     send(submission(7), store(), bus=bus)
     assert [(p.done, p.total) for p in seen] == [(n, 7) for n in range(1, 8)]
+
+
+def test_ledger_write_retries_wait_through_the_policy_and_the_injected_sleep() -> None:
+    """A failing ledger write is retried with the orchestrator's backoff and its injected
+    sleep (no hidden asyncio.sleep), each wait within the policy's cap."""
+    backend = store()
+    waits: list[float] = []
+
+    async def recorded_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    run = send(submission(4), FlakyOutcomes(backend, failures=3), sleep=recorded_sleep)
+    entry = asyncio.run(backend.ledger_entry("s1"))
+    assert entry is not None
+    assert dict(entry.outcomes) == run.by_mentor()
+    assert len(waits) >= 3
+    assert all(0 <= w <= FAST.max_delay for w in waits)
