@@ -11,7 +11,7 @@ from typing import Any
 from proxyreg.adapters.faults import FaultSpec, FaultyRepository
 from proxyreg.adapters.memory import InMemoryRepository
 from proxyreg.adapters.sqlite import SqliteRepository
-from proxyreg.domain import Outcome, Roster
+from proxyreg.domain import ActivityDraft, Outcome, ProxyRecord, RecordResult, Roster, Submission
 from proxyreg.flows import (
     BulkActivityDateChanged,
     BulkActivityKindChanged,
@@ -31,6 +31,7 @@ from support import COORDINATOR, TODAY, make_mentors
 MENTORS = make_mentors(2)
 ROSTER = Roster(COORDINATOR, MENTORS)
 IDS = tuple(m.id for m in MENTORS)
+DRAFT = ActivityDraft(kind="home_visit", date=TODAY, minutes=30)
 FAST = RetryPolicy(
     attempts=2, base_delay=0.001, max_delay=0.002, attempt_timeout=2.0, total_timeout=5.0
 )
@@ -166,28 +167,31 @@ def test_re_entering_during_the_first_send_on_sqlite_restores_that_submission() 
 
 
 class LedgerOutcomesDown:
-    """A working backend whose ledger refuses outcome writes while ``down`` is set."""
+    """A working backend whose ledger refuses outcome writes once ``writes_left`` is spent."""
 
     def __init__(self, inner: InMemoryRepository) -> None:
         self._inner = inner
-        self.down = False
+        self.writes_left: int | None = None
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)
 
     async def record_outcomes(self, sid: str, outcomes: object) -> None:
-        if self.down:
-            raise OSError("connection to the ledger lost")
+        if self.writes_left is not None:
+            if self.writes_left <= 0:
+                raise OSError("connection to the ledger lost")
+            self.writes_left -= 1
         await self._inner.record_outcomes(sid, outcomes)  # type: ignore[arg-type]
 
 
-def test_a_stale_failed_in_the_ledger_is_put_right_on_the_next_entry() -> None:
-    """Retry failed stores every record but its ledger write is cut off: the ledger keeps
-    the first press's failed. Re-entering, and a fresh app, show and record registered
-    (defect C)."""
+def test_retry_failed_while_the_ledger_takes_no_outcomes_leaves_nothing_stale() -> None:
+    """Retry failed while the ledger refuses outcome writes sends nothing (it could not
+    mark the records as sent again, and would be left saying failed of records that
+    landed): shown failed, nothing stored. With the ledger back, Retry failed registers
+    both; re-entering and a fresh app show registered, as the ledger does (defect C)."""
     registered = dict.fromkeys(IDS, "registered")
 
-    async def scenario() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    async def scenario() -> tuple[tuple[dict[str, str], int], tuple[dict[str, str], ...]]:
         backend = InMemoryRepository.of_rosters(ROSTER)
         ledger = LedgerOutcomesDown(backend)
         gateway = orchestrator(ledger, FaultSpec(fail_rate=1.0))
@@ -197,13 +201,13 @@ def test_a_stale_failed_in_the_ledger_is_put_right_on_the_next_entry() -> None:
         await bloc.settled()
         sid = bloc.state.bulk.submission_id
         assert sid is not None
-        ledger.down = True
+        ledger.writes_left = 0
         gateway.repository = FaultyRepository(ledger, FaultSpec())
         await bloc.add(BulkRetryFailedRequested())
         await bloc.settled()
-        assert shown(bloc) == registered
-        assert await kept(backend, sid) == dict.fromkeys(IDS, "failed")
-        ledger.down = False
+        refused = shown(bloc), len(backend.stored())
+        ledger.writes_left = None
+        await bloc.add(BulkRetryFailedRequested())
         await bloc.add(BulkFlowEntered())
         await bloc.settled()
         again = shown(bloc)
@@ -213,35 +217,39 @@ def test_a_stale_failed_in_the_ledger_is_put_right_on_the_next_entry() -> None:
         await fresh.settled()
         restarted = shown(fresh)
         await fresh.close()
-        return again, restarted, await kept(backend, sid)
+        return refused, (again, restarted, await kept(backend, sid))
 
-    assert (registered, registered, registered) == asyncio.run(scenario())
+    refused, after = asyncio.run(scenario())
+    assert refused == (dict.fromkeys(IDS, "failed"), 0)
+    assert after == (registered, registered, registered)
 
 
-def test_outcomes_are_exact_after_a_stale_failed_is_reconciled() -> None:
-    """A stale failed put right says registered with the stored record id."""
+def test_a_stale_failed_in_the_ledger_is_reconciled_like_unknown() -> None:
+    """Records the ledger says failed but the backend holds are restored registered under
+    the stored ids, and the ledger is put right; one not held stays failed (defect C)."""
     backend = InMemoryRepository.of_rosters(ROSTER)
+    sub = Submission(
+        "s1",
+        COORDINATOR.id,
+        tuple(
+            ProxyRecord.for_mentor(
+                submission_id="s1", mentor_id=m, coordinator_id=COORDINATOR.id, draft=DRAFT
+            )
+            for m in IDS
+        ),
+    )
 
-    async def scenario() -> tuple[set[Outcome], set[str | None], set[str]]:
-        ledger = LedgerOutcomesDown(backend)
-        gateway = orchestrator(ledger, FaultSpec(fail_rate=1.0))
-        bloc = new_bloc(gateway)
-        await fill(bloc)
-        await bloc.add(BulkActivitySubmitted())
-        await bloc.settled()
-        ledger.down = True
-        gateway.repository = FaultyRepository(ledger, FaultSpec())
-        await bloc.add(BulkRetryFailedRequested())
-        await bloc.settled()
-        await bloc.close()
+    async def scenario() -> tuple[dict[str, tuple[Outcome, str | None]], dict[str, str]]:
+        await backend.record_submission(sub)
+        await backend.register(COORDINATOR.id, sub.records[:1])  # landed, its answer lost
+        failed = {r.mentor_id: RecordResult(r.client_key, Outcome.FAILED) for r in sub.records}
+        await backend.record_outcomes(sub.id, failed)
         entry = await BulkRegistrationOrchestrator(backend, policy=FAST).latest(COORDINATOR.id)
         assert entry is not None
-        ids = {r.record_id for r in entry.outcomes.values()}
-        return (
-            {r.outcome for r in entry.outcomes.values()},
-            ids,
-            {s.record_id for s in backend.stored()},
-        )
+        restored = {m: (r.outcome, r.record_id) for m, r in entry.outcomes.items()}
+        return restored, await kept(backend, sub.id)
 
-    outcomes, shown_ids, stored_ids = asyncio.run(scenario())
-    assert ({Outcome.REGISTERED}, stored_ids) == (outcomes, shown_ids)
+    restored, ledger = asyncio.run(scenario())
+    stored_id = backend.stored()[0].record_id
+    assert restored == {"m01": (Outcome.REGISTERED, stored_id), "m02": (Outcome.FAILED, None)}
+    assert ledger == {"m01": "registered", "m02": "failed"}

@@ -19,7 +19,7 @@ import collections
 import enum
 import math
 import random
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -240,47 +240,51 @@ class FaultyRepository:
         return await self._inner.find_registered(client_keys)
 
     async def record_submission(self, submission: Submission) -> None:
-        await self._ledger_call("record_submission", self._inner.record_submission(submission))
+        await self._ledger_call(
+            "record_submission", lambda: self._inner.record_submission(submission)
+        )
 
     async def record_outcomes(
         self, submission_id: str, outcomes: Mapping[str, RecordResult]
     ) -> None:
-        written = self._inner.record_outcomes(submission_id, outcomes)
-        await self._ledger_call("record_outcomes", written)
+        await self._ledger_call(
+            "record_outcomes", lambda: self._inner.record_outcomes(submission_id, outcomes)
+        )
 
     async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
         return await self._ledger_call(
-            "ledger_entry", self._inner.ledger_entry(submission_id), write=False
+            "ledger_entry", lambda: self._inner.ledger_entry(submission_id), write=False
         )
 
     async def latest_submission(
         self, coordinator_id: str, kind: str = "bulk"
     ) -> LedgerEntry | None:
         return await self._ledger_call(
-            "latest_submission", self._inner.latest_submission(coordinator_id, kind), write=False
+            "latest_submission",
+            lambda: self._inner.latest_submission(coordinator_id, kind),
+            write=False,
         )
 
     async def submissions(self, coordinator_id: str) -> Sequence[LedgerEntry]:
         return await self._ledger_call(
-            "submissions", self._inner.submissions(coordinator_id), write=False
+            "submissions", lambda: self._inner.submissions(coordinator_id), write=False
         )
 
     async def _ledger_call(
-        self, method: str, call: Coroutine[Any, Any, T], *, write: bool = True
+        self, method: str, call: Callable[[], Awaitable[T]], *, write: bool = True
     ) -> T:
         """Delay ``call``, and drop its connection before or (a write) after it, as drawn."""
         spec = self.spec
         if not (spec.ledger_latency_ms or spec.ledger_drop):
-            return await call  # no ledger faults: not counted, nothing drawn
+            return await call()  # no ledger faults: not counted, nothing drawn
         self.calls[method] += 1
         await asyncio.sleep(spec.ledger_latency_ms / 1000)
         if self._ledger_random.random() < spec.ledger_drop:
             if not write or self._ledger_random.random() < 0.5:
-                call.close()
                 raise ConnectionResetError("The ledger's connection dropped before the call.")
-            await call
+            await call()
             raise ConnectionResetError("The ledger's connection dropped after the write.")
-        return await call
+        return await call()
 
     async def _enter_write(self, method: str, batch: Sequence[ProxyRecord] | None) -> _Then:
         """Count, delay and draw the fate of a write call (``batch`` is None for one record).

@@ -99,25 +99,9 @@ class BulkRegistrationOrchestrator:
         # Marked as being sent from the start: a restore meanwhile waits for the ledger to
         # hold it, shows its records pending, and does not reconcile it.
         live = self._live[submission.id] = _Live(submission)
-        try:
-            earlier = await self.repository.ledger_entry(submission.id)
-        except Exception as error:  # nothing sent now; an earlier attempt may have landed
+        was_in_doubt = await self._keep_in_ledger(submission, on_result)
+        if was_in_doubt is None:
             self._end(live)
-            for record in submission.records:
-                on_result(record.mentor_id, not_sent(record, error, maybe_landed=True))
-            return
-        was_in_doubt = {
-            mentor
-            for mentor, result in (earlier.outcomes.items() if earlier else ())
-            if result.outcome is Outcome.UNKNOWN
-        }
-        try:
-            await self.repository.record_submission(submission)
-        except Exception as error:  # nothing sent now: failed, unless an earlier send was in doubt
-            self._end(live)
-            for record in submission.records:
-                landed = record.mentor_id in was_in_doubt
-                on_result(record.mentor_id, not_sent(record, error, maybe_landed=landed))
             return
         live.recorded.set()
         ledger = LedgerWriter(self.repository, submission.id, self._ledger_retrier)
@@ -169,6 +153,36 @@ class BulkRegistrationOrchestrator:
                     settle(record, result)
         finally:
             self._end(live)
+
+    async def _keep_in_ledger(
+        self, submission: Submission, on_result: ResultSink
+    ) -> set[str] | None:
+        """Ledger first: keep the submission, and mark its records sent again as in doubt.
+
+        Answers the mentors whose earlier outcome was ``unknown``; None when the ledger
+        could not be read or written, after answering every record: nothing is sent.
+        """
+        try:
+            earlier = await self.repository.ledger_entry(submission.id)
+        except Exception as error:  # nothing sent now; an earlier attempt may have landed
+            for record in submission.records:
+                on_result(record.mentor_id, not_sent(record, error, maybe_landed=True))
+            return None
+        before = earlier.outcomes if earlier is not None else {}
+        was_in_doubt = {m for m, result in before.items() if result.outcome is Outcome.UNKNOWN}
+        # A record sent again may land now: its earlier outcome no longer holds, so that a
+        # send cut off (the app killed) leaves it in doubt, to be reconciled, never stale.
+        resent = {r.mentor_id: sent_again(r) for r in submission.records if r.mentor_id in before}
+        try:
+            await self.repository.record_submission(submission)
+            if resent:
+                await self.repository.record_outcomes(submission.id, resent)
+        except Exception as error:  # nothing sent now: failed, unless an earlier send was in doubt
+            for record in submission.records:
+                landed = record.mentor_id in was_in_doubt
+                on_result(record.mentor_id, not_sent(record, error, maybe_landed=landed))
+            return None
+        return was_in_doubt
 
     def _screened(self, submission: Submission, on_result: ResultSink) -> Submission:
         """The submission without its malformed records, each answered ``invalid`` at once.
@@ -360,6 +374,16 @@ def not_sent(record: ProxyRecord, error: Exception, *, maybe_landed: bool) -> Re
         Outcome.FAILED,
         code=NOT_SENT,
         message=f"Not sent: the submission could not be kept in the ledger ({error}).",
+    )
+
+
+def sent_again(record: ProxyRecord) -> RecordResult:
+    """What the ledger says of a record while it is sent again: no answer yet."""
+    return RecordResult(
+        record.client_key,
+        Outcome.UNKNOWN,
+        code=NO_ANSWER,
+        message="Sent again; no answer recorded yet.",
     )
 
 
