@@ -56,12 +56,13 @@ class SubmissionProgressed:
 class BulkRegistrationOrchestrator:
     """Sends submissions with a strategy and settles every record before it is done.
 
-    For each submission it: keeps the submission in the ledger before sending;
-    sends the records with the strategy (``rpc`` by default); reports each
-    record's outcome as it arrives, to ``on_result``, to the ledger and, as
-    progress, to the bus; and asks the repository which records left in doubt
-    (a timeout, a dropped connection) did land, so that nothing that landed is
-    shown as failed. It is the flows' `SubmissionGateway`.
+    For each submission it: answers malformed records ``invalid`` at once; keeps the
+    submission in the ledger before sending, with the records it sends again marked in
+    doubt (their earlier outcome no longer holds); sends the records with the
+    strategy (``rpc`` by default); reports each record's outcome as it arrives, to
+    ``on_result``, to the ledger and, as progress, to the bus; and asks the
+    repository which records left in doubt (a timeout, a dropped connection) did
+    land, so that nothing that landed is shown as failed. It is the flows' `SubmissionGateway`.
     """
 
     def __init__(
