@@ -85,7 +85,7 @@ fault_specs = st.builds(
     timeout_after_commit=probabilities,
     drop=probabilities,
     batch_unsupported=st.booleans(),
-    ledger_latency_ms=st.sampled_from([0.0, 0.0, 1.0]),
+    ledger_latency_ms=st.sampled_from([0.0, 0.0, 0.5]),
     ledger_drop=st.sampled_from([0.0, 0.0, 0.1, 0.3]),
 )
 # How a coordinator leaves the bulk screen and comes back while something is sent.
@@ -105,6 +105,12 @@ selections = st.lists(
 
 async def no_wait(seconds: float) -> None:
     await asyncio.sleep(0)
+
+
+async def loop_turns(seconds: float) -> None:
+    """A latency as loop turns (one per 0.1 ms), not time: a run repeats exactly."""
+    for _ in range(1 + int(seconds * 10_000)):
+        await asyncio.sleep(0)
 
 
 class BulkPromises(RuleBasedStateMachine):
@@ -128,7 +134,7 @@ class BulkPromises(RuleBasedStateMachine):
         )
         self.spec = spec
         self.strategy = strategy
-        self.backend = FaultyRepository(self.store, spec)
+        self.backend = FaultyRepository(self.store, spec, sleep=loop_turns)
         self.bloc = self.loop.run_until_complete(self._open_app(self.backend))
 
     async def _open_app(self, backend: Any) -> ProxyRegistrationBloc:
@@ -277,7 +283,7 @@ class BulkPromises(RuleBasedStateMachine):
         async def scenario() -> None:
             assert self.bloc is not None
             await self.bloc.settled()
-            self.backend = FaultyRepository(self.store, FaultSpec())
+            self.backend = FaultyRepository(self.store, FaultSpec(), sleep=loop_turns)
             if restart:
                 await self.bloc.close()
                 self.bloc = await self._open_app(self.backend)

@@ -181,8 +181,17 @@ class FaultyRepository:
     pass straight through.
     """
 
-    def __init__(self, inner: ProxyRepository, spec: FaultSpec) -> None:
+    def __init__(
+        self,
+        inner: ProxyRepository,
+        spec: FaultSpec,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """``sleep`` waits out the latencies (seconds): a test may pass one that takes loop
+        turns instead of time, so that a run repeats exactly."""
         self._inner = inner
+        self._sleep = sleep
         self._random = random.Random(spec.seed)
         # Apart, so that ledger faults leave the records' fault schedule of a seed as it was.
         self._ledger_random = random.Random(f"ledger:{spec.seed}")
@@ -278,7 +287,7 @@ class FaultyRepository:
         if not (spec.ledger_latency_ms or spec.ledger_drop):
             return await call()  # no ledger faults: not counted, nothing drawn
         self.calls[method] += 1
-        await asyncio.sleep(spec.ledger_latency_ms / 1000)
+        await self._sleep(spec.ledger_latency_ms / 1000)
         if self._ledger_random.random() < spec.ledger_drop:
             if not write or self._ledger_random.random() < 0.5:
                 raise ConnectionResetError("The ledger's connection dropped before the call.")
@@ -311,7 +320,7 @@ class FaultyRepository:
             raise BatchTooLargeError(len(batch), self.max_batch_size)
 
     async def _delay(self) -> None:
-        await asyncio.sleep(self.spec.latency_ms / 1000)
+        await self._sleep(self.spec.latency_ms / 1000)
 
     def _refuse(self) -> None:
         """Raise 429 or 503 when drawn; nothing is stored."""
