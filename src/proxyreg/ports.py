@@ -127,6 +127,9 @@ class ProxyRepository(Protocol):
           ``registered_by`` is not ``coordinator_id``: ``rejected`` / ``forbidden``; a record
           outside the field limits (kind, minutes, notes, participants): ``rejected`` /
           ``invalid``. The date window is the client's to judge, not the backend's.
+        - A malformed record (`proxyreg.domain.malformed`: a field of the wrong type, a
+          lone surrogate, a kind too long to be one) answers ``rejected`` / ``invalid``
+          before any other check, and never makes the call raise.
         - A record may answer ``failed`` (transient, nothing stored for it: safe to retry).
         - Raises `TransientError` when the whole call is refused for now (nothing stored),
           `BatchUnsupportedError` when the backend has no batch call (use `register_one`).
