@@ -9,7 +9,48 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from proxyreg.domain import MESSAGES, LedgerEntry, ProxyRecord, RecordResult, Roster, Submission
+from proxyreg.domain import (
+    CONFLICT,
+    CONFLICT_MESSAGE,
+    FORBIDDEN,
+    FORBIDDEN_MESSAGE,
+    INVALID,
+    NOT_ASSIGNED,
+    NOT_ASSIGNED_MESSAGE,
+    PAUSED,
+    REGISTERED_MESSAGE,
+    REPLAY_MESSAGE,
+    ROLLED_BACK,
+    LedgerEntry,
+    ProxyRecord,
+    RecordResult,
+    Roster,
+    Submission,
+    paused_message,
+)
+
+__all__ = [
+    "CANCELLED",
+    "CONFLICT",
+    "CONFLICT_MESSAGE",
+    "FORBIDDEN",
+    "FORBIDDEN_MESSAGE",
+    "INVALID",
+    "NOT_ASSIGNED",
+    "NOT_ASSIGNED_MESSAGE",
+    "PAUSED",
+    "REGISTERED_MESSAGE",
+    "REPLAY_MESSAGE",
+    "ROLLED_BACK",
+    "UNAVAILABLE",
+    "BatchTooLargeError",
+    "BatchUnsupportedError",
+    "ProxyRepository",
+    "TransientError",
+    "UnknownCoordinatorError",
+    "UnknownSubmissionError",
+    "paused_message",
+]
 
 
 class BatchTooLargeError(ValueError):
@@ -59,29 +100,12 @@ class BatchUnsupportedError(Exception):
     """The backend has no batch call (e.g. the batch function is not deployed): send one by one."""
 
 
-# Stable codes of rejected records, shared by every adapter.
-CONFLICT = "conflict"
-NOT_ASSIGNED = "not_assigned"
-PAUSED = "paused"
-FORBIDDEN = "forbidden"
-INVALID = "invalid"
-ROLLED_BACK = "rolled_back"
+# The stable codes of rejected records and what every backend says live with the record
+# rules in the domain (proxyreg.domain._answers); they are named here too, for adapters.
 # Code of a failed (retryable) record that was never sent because the submission was cancelled.
 CANCELLED = "cancelled"
 # Code of a failed (retryable) record the backend was too busy to take.
 UNAVAILABLE = "unavailable"
-
-# What every backend says, in the same words, read from the message catalogue (the
-# PostgreSQL function says them in SQL; a test holds it to these).
-REGISTERED_MESSAGE = MESSAGES["record.registered"].template
-REPLAY_MESSAGE = MESSAGES["record.replay"].template
-CONFLICT_MESSAGE = MESSAGES["record.conflict"].template
-FORBIDDEN_MESSAGE = MESSAGES["record.forbidden"].template
-NOT_ASSIGNED_MESSAGE = MESSAGES["record.not_assigned"].template
-
-
-def paused_message(mentor_name: str) -> str:
-    return MESSAGES.text("record.paused", mentor_name=mentor_name)
 
 
 class ProxyRepository(Protocol):
@@ -130,6 +154,9 @@ class ProxyRepository(Protocol):
         - A client key another coordinator stored (which this one cannot see) answers
           ``rejected`` / ``conflict`` once the record passes those checks, and says nothing
           of the other record.
+        - A malformed record (`proxyreg.domain.malformed`: a field of the wrong type, a
+          lone surrogate, a kind too long to be one) answers ``rejected`` / ``invalid``
+          before any other check, and never makes the call raise.
         - A record may answer ``failed`` (transient, nothing stored for it: safe to retry).
         - Raises `TransientError` when the whole call is refused for now (nothing stored),
           `BatchUnsupportedError` when the backend has no batch call (use `register_one`).

@@ -368,6 +368,58 @@ def test_latency_is_added_before_each_call() -> None:
     assert run(elapsed()) >= 2 * 0.030 - tick
 
 
+# --- ledger faults -------------------------------------------------------------------------
+def test_ledger_drops_cut_writes_before_or_after_and_reads_before() -> None:
+    """With ledger_drop=1 every ledger call raises ConnectionResetError: some writes were
+    kept (dropped after), some not (dropped before); the records' calls are not faulted."""
+    backend = repo()
+    faulty = FaultyRepository(backend, FaultSpec(seed=5, ledger_drop=1))
+
+    async def scenario() -> tuple[list[bool], int, int]:
+        kept = []
+        for n in range(12):
+            with pytest.raises(ConnectionResetError):
+                await faulty.record_submission(
+                    Submission(f"s{n}", COORDINATOR.id, (record("m01"),))
+                )
+            kept.append(await backend.ledger_entry(f"s{n}") is not None)
+        with pytest.raises(ConnectionResetError):
+            await faulty.latest_submission()
+        with pytest.raises(ConnectionResetError):
+            await faulty.ledger_entry("s0")
+        answers = await faulty.register(records("m01"))
+        return kept, len(answers), faulty.calls["record_submission"]
+
+    kept, answered, counted = run(scenario())
+    assert (any(kept), not all(kept), answered, counted) == (True, True, 1, 12)
+
+
+def test_ledger_faults_leave_the_records_fault_schedule_as_it_was() -> None:
+    """The same seed withholds the same records with or without ledger faults."""
+    batch = records(*ACTIVE)
+
+    def withheld(spec: FaultSpec) -> set[str]:
+        faulty = FaultyRepository(repo(), spec)
+        return keys_with(run(faulty.register(batch)), Outcome.FAILED)
+
+    plain = FaultSpec(seed=9, fail_rate=0.5)
+    assert withheld(plain) == withheld(attrs.evolve(plain, ledger_drop=0.5, ledger_latency_ms=1))
+
+
+def test_ledger_latency_is_added_before_each_ledger_call() -> None:
+    """Each ledger call takes at least ledger_latency_ms, by the loop's clock."""
+    faulty = FaultyRepository(repo(), FaultSpec(ledger_latency_ms=30))
+
+    async def elapsed() -> float:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        await faulty.record_submission(Submission("s1", COORDINATOR.id, (record("m01"),)))
+        await faulty.ledger_entry("s1")
+        return loop.time() - start
+
+    assert run(elapsed()) >= 2 * 0.030 - 0.001
+
+
 # --- the spec text -------------------------------------------------------------------------
 
 
@@ -448,6 +500,8 @@ specs = st.builds(
     timeout_after_commit=probabilities,
     drop=probabilities,
     batch_unsupported=st.booleans(),
+    ledger_latency_ms=amounts,
+    ledger_drop=probabilities,
 )
 
 

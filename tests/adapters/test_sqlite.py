@@ -266,3 +266,33 @@ def test_the_orchestrator_over_faults_stores_each_mentor_once(tmp_path: Path) ->
     assert retries > 0, "the seed is meant to fail some records"
     assert phase is BulkPhase.COMPLETED
     assert per_mentor == {m.id: 1 for m in mentors}
+
+
+def test_a_hostile_record_beside_a_valid_one_through_the_orchestrator(tmp_path: Path) -> None:
+    """A record with a lone surrogate in its notes, or no date, is answered rejected / invalid
+    and kept out of the ledger; the valid record beside it is stored and recorded."""
+    path = tmp_path / "db.sqlite3"
+    mentors = make_mentors(3)
+    sent = (record("m01", notes="bad \ud800"), record("m02", date=None), record("m03"))
+
+    async def scenario(repo: SqliteRepository) -> tuple[list[tuple[str, Outcome, str]], Any]:
+        answers: list[tuple[str, Outcome, str]] = []
+        orchestrator = BulkRegistrationOrchestrator(repo, policy=FAST)
+        await orchestrator.submit(
+            Submission("s1", COORDINATOR.id, sent),
+            lambda mentor, r: answers.append((mentor, r.outcome, r.code or "")),
+        )
+        entry = await repo.ledger_entry("s1")
+        return sorted(answers), entry
+
+    answers, entry = with_repository(path, mentors, scenario)
+    assert answers == [
+        ("m01", Outcome.REJECTED, "invalid"),
+        ("m02", Outcome.REJECTED, "invalid"),
+        ("m03", Outcome.REGISTERED, ""),
+    ]
+    assert entry is not None
+    assert (
+        {m: r.outcome for m, r in entry.outcomes.items()},
+        entry.submission.mentor_ids,
+    ) == ({"m03": Outcome.REGISTERED}, ("m03",))

@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -191,6 +192,57 @@ class RepositoryContract:
             assert all(r.message for r in results)
             found = await repo.find_registered([r.client_key for r in sent])
             assert list(found) == [record("m04").client_key]
+
+        self.run(scenario)
+
+    # --- hostile records: wrong types, lone surrogates, huge text ------------------------
+    def hostile(self) -> list[ProxyRecord]:
+        """Records no form would build, each rejected / invalid by every backend."""
+        bad_mentor = record("m09")
+        return [
+            record("m01", notes="bad \ud800"),
+            record("m02", date=None),
+            record("m03", date="2026-11-20"),
+            record("m04", kind=b""),
+            record("m05", minutes=Decimal(30)),
+            record("m06", kind="k" * 1_500_000),
+            record("m07", minutes=30.0),
+            record("m10", participants=True),
+            attrs.evolve(bad_mentor, mentor_id="m09\ud800"),
+            record("m11", notes=None),
+            record("m12", minutes=True),
+        ]
+
+    def test_hostile_records_are_answered_invalid_beside_a_valid_one(self) -> None:
+        """Each hostile record is rejected / invalid with a short message, and the valid
+        record beside them is stored; nothing raises."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            sent = [*self.hostile(), record("m03", "s2")]
+            results = await repo.register(sent)
+            expected = [(Outcome.REJECTED, "invalid")] * (len(sent) - 1)
+            assert [*expected, (Outcome.REGISTERED, None)] == outcomes(results)
+            assert all(0 < len(r.message) < 300 for r in results)
+            found = await repo.find_registered([record("m03", "s2").client_key])
+            assert [record("m03", "s2").client_key] == list(found)
+
+        self.run(scenario)
+
+    def test_hostile_records_one_by_one_and_all_or_nothing(self) -> None:
+        """register_one answers each hostile record invalid; an all-or-nothing batch with one
+        stores nothing: it is invalid, the valid record rolled back."""
+
+        async def scenario(repo: ProxyRepository) -> None:
+            for hostile in self.hostile():
+                one = await repo.register_one(hostile)
+                assert (one.outcome, one.code) == (Outcome.REJECTED, "invalid")
+            for hostile in self.hostile()[:5]:
+                results = await repo.register_atomic([record("m02", "s3"), hostile])
+                assert (outcomes(results)) == [
+                    (Outcome.REJECTED, "rolled_back"),
+                    (Outcome.REJECTED, "invalid"),
+                ]
+            assert await repo.find_registered([record("m02", "s3").client_key]) == {}
 
         self.run(scenario)
 

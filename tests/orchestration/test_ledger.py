@@ -206,3 +206,58 @@ def test_only_the_repositorys_coordinator_can_be_asked_for_the_latest() -> None:
     with pytest.raises(ValueError, match="acts for coord-1, not coord-2"):
         asyncio.run(orchestrator.latest(OTHER_ROSTER.coordinator.id))
     assert asyncio.run(orchestrator.latest(ROSTER.coordinator.id)) is None
+
+
+def test_ledger_write_retries_wait_through_the_policy_and_the_injected_sleep() -> None:
+    """A failing ledger write is retried with the orchestrator's backoff and its injected
+    sleep (no hidden asyncio.sleep), each wait within the policy's cap."""
+    backend = store()
+    waits: list[float] = []
+
+    async def recorded_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    run = send(submission(4), FlakyOutcomes(backend, failures=3), sleep=recorded_sleep)
+    entry = asyncio.run(backend.ledger_entry("s1"))
+    assert entry is not None
+    assert dict(entry.outcomes) == run.by_mentor()
+    assert len(waits) >= 3
+    assert all(0 <= w <= FAST.max_delay for w in waits)
+
+
+class RegisterHangs(LedgerDown):
+    """A backend whose register calls never answer (the app is killed while they wait)."""
+
+    def __init__(self, inner: object) -> None:
+        super().__init__(inner)
+        self.down = False
+        self.sent = asyncio.Event()
+
+    async def register(self, records: object) -> object:
+        self.sent.set()
+        await asyncio.Event().wait()
+        raise AssertionError("never answered")
+
+
+def test_a_retry_killed_mid_send_leaves_its_records_in_doubt_not_failed() -> None:
+    """The ledger says failed; Retry failed is under way when the app is killed: the
+    ledger now says unknown (sent again, no answer), so the next look reconciles it."""
+    backend = store()
+    sub = submission(2)
+
+    async def scenario() -> set[Outcome]:
+        await backend.record_submission(sub)
+        failed = {r.mentor_id: RecordResult(r.client_key, Outcome.FAILED) for r in sub.records}
+        await backend.record_outcomes(sub.id, failed)
+        hanging = RegisterHangs(backend)
+        orchestrator = BulkRegistrationOrchestrator(hanging, policy=FAST)
+        sending = asyncio.create_task(orchestrator.submit(sub, lambda _, __: None))
+        await hanging.sent.wait()
+        sending.cancel()
+        await asyncio.gather(sending, return_exceptions=True)
+        entry = await backend.ledger_entry(sub.id)
+        assert entry is not None
+        return {r.outcome for r in entry.outcomes.values()}
+
+    assert asyncio.run(scenario()) == {Outcome.UNKNOWN}

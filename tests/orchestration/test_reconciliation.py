@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from harness import faulty, send, store, stored_keys, submission
 
-from proxyreg.domain import Outcome
+from proxyreg.domain import Outcome, RecordResult
 from proxyreg.orchestration import NOT_SAVED, RetryPolicy
 
 
@@ -60,3 +62,23 @@ def test_nothing_shown_failed_has_landed() -> None:
                 assert result.client_key not in stored, (seed, result)
             if result.outcome.is_success:
                 assert stored.get(result.client_key) == result.record_id, (seed, result)
+
+
+def test_a_failed_answer_after_doubt_is_kept_when_the_record_is_not_stored() -> None:
+    """A Retry failed of a record left unknown that now answers failed, and is not stored,
+    shows its own failure (code and message), not a generic "not saved"."""
+    backend = store()
+    sub = submission(2)
+
+    async def prepare() -> None:
+        await backend.record_submission(sub)
+        await backend.record_outcomes(
+            sub.id, {r.mentor_id: RecordResult(r.client_key, Outcome.UNKNOWN) for r in sub.records}
+        )
+
+    asyncio.run(prepare())
+    run = send(sub, faulty("fail_rate=1", backend), policy=RetryPolicy(attempts=1))
+    assert {("unavailable", Outcome.FAILED)} == {
+        (r.code, r.outcome) for r in run.by_mentor().values()
+    }
+    assert stored_keys(backend) == []

@@ -214,6 +214,10 @@ class IsolationMachine(RuleBasedStateMachine):
             dates.map(BulkActivityDateChanged),
             minutes.map(BulkDurationChanged),
             st.just(BulkNotesChanged("x" * 2001)),
+            # Wrong container types, as a careless UI sends them: never a crash.
+            st.sampled_from([None, 5, "m01"]).map(BulkMentorsSelected),
+            st.sampled_from([None, 5]).map(BulkMentorsDeselected),
+            st.sampled_from([None, 123]).map(BulkFilterChanged),
         )
     )
     def bulk_edit(self, event: BulkEvent) -> None:

@@ -3,8 +3,12 @@
 A hypothesis state machine drives the root bloc with the real orchestrator over
 an in-memory backend made to misbehave by a random fault schedule (transient
 record failures, 429/503, timeouts after commit, dropped connections, no batch
-call), with random strategies, submissions, Retry failed, cancels and flow
-switches. After every step, with nothing in flight:
+call, a slow ledger, ledger calls cut off before or after the write), with random
+strategies, submissions, Retry failed, cancels and flow switches; events added
+without awaiting them, as a UI does; leaving and re-entering the bulk screen (or
+going through the single flow) while a send or a Retry failed is in flight; and
+restarting the app (a new bloc and orchestrator over the same backend), at rest or
+with a send in flight. After every step, with nothing in flight:
 
 - at most one stored record per (submission, mentor);
 - every mentor shown registered is stored under the record id shown; every
@@ -12,7 +16,11 @@ switches. After every step, with nothing in flight:
   shown submission is shown registered (or still unknown);
 - every submitted mentor is in exactly one final status and the counts add up;
 - every mentor not registered carries a message saying why;
-- the ledger says what the screen says.
+- the ledger says what the screen says (when no ledger call was faulted).
+
+`come_to_rest` heals the faults, maybe restarts the app, and enters the bulk screen:
+then every mentor shown failed or unknown is not stored, every stored one is shown
+registered, and the ledger says what the screen says, whatever came before.
 
 `retry_until_settled` presses Retry failed until nothing is retryable, after
 which nothing may be failed or unknown any more.
@@ -38,6 +46,7 @@ from proxyreg.flows import (
     BulkActivitySubmitted,
     BulkDurationChanged,
     BulkFlowEntered,
+    BulkFlowExited,
     BulkMentorsSelected,
     BulkNewSubmissionStarted,
     BulkPhase,
@@ -76,7 +85,16 @@ fault_specs = st.builds(
     timeout_after_commit=probabilities,
     drop=probabilities,
     batch_unsupported=st.booleans(),
+    ledger_latency_ms=st.sampled_from([0.0, 0.0, 0.5]),
+    ledger_drop=st.sampled_from([0.0, 0.0, 0.1, 0.3]),
 )
+# How a coordinator leaves the bulk screen and comes back while something is sent.
+LEAVES = {
+    "re-enter": (BulkFlowEntered(),),
+    "exit and enter": (BulkFlowExited(), BulkFlowEntered()),
+    "single and back": (SingleFlowEntered(), BulkFlowEntered()),
+}
+leaves = st.sampled_from(sorted(LEAVES))
 strategies = st.sampled_from(
     [RpcStrategy(), ChunkedStrategy(chunk_size=3, parallelism=2), AtomicStrategy()]
 )
@@ -87,6 +105,12 @@ selections = st.lists(
 
 async def no_wait(seconds: float) -> None:
     await asyncio.sleep(0)
+
+
+async def loop_turns(seconds: float) -> None:
+    """A latency as loop turns (one per 0.1 ms), not time: a run repeats exactly."""
+    for _ in range(1 + int(seconds * 10_000)):
+        await asyncio.sleep(0)
 
 
 class BulkPromises(RuleBasedStateMachine):
@@ -108,17 +132,17 @@ class BulkPromises(RuleBasedStateMachine):
             mentors=MENTORS,
             assignments={COORDINATOR.id: [m.id for m in MENTORS if m.id not in REASSIGNED]},
         )
-        self.backend = FaultyRepository(self.store, spec)
+        self.spec = spec
+        self.strategy = strategy
+        self.backend = FaultyRepository(self.store, spec, sleep=loop_turns)
+        self.bloc = self.loop.run_until_complete(self._open_app(self.backend))
+
+    async def _open_app(self, backend: Any) -> ProxyRegistrationBloc:
+        """A new app: its own bloc and orchestrator over ``backend`` (the store, kept)."""
         self.orchestrator = BulkRegistrationOrchestrator(
-            self.backend, strategy=strategy, policy=POLICY, seed=spec.seed, sleep=no_wait
+            backend, strategy=self.strategy, policy=POLICY, seed=self.spec.seed, sleep=no_wait
         )
-
-        async def build() -> ProxyRegistrationBloc:
-            return ProxyRegistrationBloc(
-                context=FlowContext(ROSTER, TODAY), gateway=self.orchestrator
-            )
-
-        self.bloc = self.loop.run_until_complete(build())
+        return ProxyRegistrationBloc(context=FlowContext(ROSTER, TODAY), gateway=self.orchestrator)
 
     def run(self, scenario: Any) -> None:
         async def then_settle() -> None:
@@ -193,6 +217,96 @@ class BulkPromises(RuleBasedStateMachine):
         self.run(scenario)
 
     @precondition(lambda self: self.bloc is not None)
+    @rule(ids=selections, turns=st.integers(0, 6), leave=leaves)
+    def submit_and_leave_mid_send(self, ids: tuple[str, ...], turns: int, leave: str) -> None:
+        """Submit, and leave and come back while it is sent; nothing awaited, as a UI does."""
+
+        async def scenario() -> None:
+            assert self.bloc is not None
+            await self.bloc.add(BulkFlowEntered())
+            await self.bloc.settled()
+            await self.bloc.add(BulkNewSubmissionStarted())
+            await self._fill(ids)
+            sending = self.bloc.add(BulkActivitySubmitted())
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            for event in LEAVES[leave]:
+                self.bloc.add(event)
+            await sending
+
+        self.run(scenario)
+
+    @precondition(lambda self: self.bloc is not None)
+    @rule(turns=st.integers(0, 6), leave=leaves)
+    def retry_failed_and_leave_mid_send(self, turns: int, leave: str) -> None:
+        """Retry failed, and leave and come back while it is sent; nothing awaited."""
+
+        async def scenario() -> None:
+            assert self.bloc is not None
+            if self.bloc.state.active_flow is not ActiveFlow.BULK:
+                await self.bloc.add(BulkFlowEntered())
+                await self.bloc.settled()
+            retrying = self.bloc.add(BulkRetryFailedRequested())
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            for event in LEAVES[leave]:
+                self.bloc.add(event)
+            await retrying
+
+        self.run(scenario)
+
+    @precondition(lambda self: self.bloc is not None)
+    @rule(turns=st.one_of(st.none(), st.integers(0, 6)))
+    def restart_the_app(self, turns: int | None) -> None:
+        """Close the app (at rest, or ``turns`` loop turns into a Retry failed: killed mid-send)
+        and open a new one over the same backend, on the bulk screen."""
+
+        async def scenario() -> None:
+            assert self.bloc is not None
+            if turns is not None:
+                self.bloc.add(BulkRetryFailedRequested())
+                for _ in range(turns):
+                    await asyncio.sleep(0)
+            else:
+                await self.bloc.settled()
+            await self.bloc.close()
+            self.bloc = await self._open_app(self.backend)
+            await self.bloc.add(BulkFlowEntered())
+
+        self.run(scenario)
+
+    @precondition(lambda self: self.bloc is not None)
+    @rule(restart=st.booleans())
+    def come_to_rest(self, restart: bool) -> None:
+        """The faults stop; maybe a restart; the bulk screen is entered: it tells the truth."""
+
+        async def scenario() -> None:
+            assert self.bloc is not None
+            await self.bloc.settled()
+            self.backend = FaultyRepository(self.store, FaultSpec(), sleep=loop_turns)
+            if restart:
+                await self.bloc.close()
+                self.bloc = await self._open_app(self.backend)
+            else:
+                self.orchestrator.repository = self.backend
+            await self.bloc.add(BulkFlowEntered())
+
+        self.run(scenario)
+        bulk = self.bulk
+        stored = {
+            s.record.mentor_id
+            for s in self.store.stored()
+            if s.record.submission_id == bulk.submission_id
+        }
+        for mentor in bulk.submitted:
+            status = bulk.board.entries[mentor].status
+            if status in (MentorStatus.FAILED, MentorStatus.UNKNOWN):
+                assert mentor not in stored, (mentor, status)
+            if mentor in stored:
+                assert status.is_success, (mentor, status)
+        self.check_the_ledger()
+
+    @precondition(lambda self: self.bloc is not None)
     @rule()
     def retry_until_settled(self) -> None:
         async def scenario() -> None:
@@ -265,6 +379,13 @@ class BulkPromises(RuleBasedStateMachine):
 
     @invariant()
     def the_ledger_says_what_the_screen_says(self) -> None:
+        # A ledger call cut off leaves the ledger behind the screen until the next entry
+        # (come_to_rest checks it then).
+        if self.bloc is None or self.backend.spec.ledger_drop:
+            return
+        self.check_the_ledger()
+
+    def check_the_ledger(self) -> None:
         if self.bloc is None or self.bulk.submission_id is None:
             return
         bulk = self.bulk

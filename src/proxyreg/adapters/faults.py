@@ -3,8 +3,10 @@
 `FaultyRepository` wraps any `ProxyRepository` (another `FaultyRepository` too) and,
 as a `FaultSpec` says, adds latency, refuses calls (429, 503), drops connections,
 times out after the backend committed, withholds single records, or hides the
-batch call. Every random decision comes from one generator seeded by the spec,
-drawn in call order: the same seed and the same calls give the same faults.
+batch call; and, on the ledger's calls, adds latency of their own and cuts them
+off (before or after the write). Every random decision comes from generators seeded
+by the spec (one for the records' calls, one for the ledger's), drawn in call
+order: the same seed and the same calls give the same faults.
 
 The spec has a one-line text form for a command line (`parse_fault_spec`,
 ``str(spec)``), e.g. ``seed=7,fail_rate=0.2,timeout_after_commit=0.1,latency_ms=5``.
@@ -17,12 +19,11 @@ import collections
 import enum
 import math
 import random
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
-from proxyreg.adapters.memory import rolled_back
 from proxyreg.domain import (
     MESSAGES,
     LedgerEntry,
@@ -31,6 +32,7 @@ from proxyreg.domain import (
     RecordResult,
     Roster,
     Submission,
+    rolled_back,
 )
 from proxyreg.ports import (
     UNAVAILABLE,
@@ -39,6 +41,8 @@ from proxyreg.ports import (
     ProxyRepository,
     TransientError,
 )
+
+T = TypeVar("T")
 
 # What a record the fault injector withheld from the backend (a transient failure) says.
 WITHHELD_MESSAGE = MESSAGES.text("record.busy")
@@ -95,6 +99,11 @@ class FaultSpec:
     the request (nothing stored), half after it committed. Reads drop before."""
     batch_unsupported: bool = False
     """`register` and `register_atomic` raise `BatchUnsupportedError`."""
+    ledger_latency_ms: float = attrs.field(default=0.0, validator=_non_negative)
+    """Added before every ledger call (record_submission, record_outcomes, the reads)."""
+    ledger_drop: float = attrs.field(default=0.0, validator=_probability)
+    """A ledger call's connection drops (`ConnectionResetError`): a write half the time
+    before it is kept (nothing kept), half after (kept, the answer lost); reads before."""
 
     def __str__(self) -> str:
         """The canonical text form: the fields that differ from their default, in field order."""
@@ -168,13 +177,25 @@ class _Then(enum.Enum):
 class FaultyRepository:
     """A `ProxyRepository` that passes calls to ``inner`` and injects the faults of ``spec``.
 
-    Writes and `find_registered` are faulted; the roster, the ledger (the client's own
-    record) and `max_batch_size` pass straight through.
+    Writes and `find_registered` are faulted as the record fields of the spec say; the
+    ledger's calls only as its ``ledger_`` fields say; the roster and `max_batch_size`
+    pass straight through.
     """
 
-    def __init__(self, inner: ProxyRepository, spec: FaultSpec) -> None:
+    def __init__(
+        self,
+        inner: ProxyRepository,
+        spec: FaultSpec,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """``sleep`` waits out the latencies (seconds): a test may pass one that takes loop
+        turns instead of time, so that a run repeats exactly."""
         self._inner = inner
+        self._sleep = sleep
         self._random = random.Random(spec.seed)
+        # Apart, so that ledger faults leave the records' fault schedule of a seed as it was.
+        self._ledger_random = random.Random(f"ledger:{spec.seed}")
         self.spec = spec
         self.calls: collections.Counter[str] = collections.Counter()
         """Calls received per faulted method name, whatever became of them."""
@@ -227,21 +248,45 @@ class FaultyRepository:
         return await self._inner.find_registered(client_keys)
 
     async def record_submission(self, submission: Submission) -> None:
-        await self._inner.record_submission(submission)
+        await self._ledger_call(
+            "record_submission", lambda: self._inner.record_submission(submission)
+        )
 
     async def record_outcomes(
         self, submission_id: str, outcomes: Mapping[str, RecordResult]
     ) -> None:
-        await self._inner.record_outcomes(submission_id, outcomes)
+        await self._ledger_call(
+            "record_outcomes", lambda: self._inner.record_outcomes(submission_id, outcomes)
+        )
 
     async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
-        return await self._inner.ledger_entry(submission_id)
+        return await self._ledger_call(
+            "ledger_entry", lambda: self._inner.ledger_entry(submission_id), write=False
+        )
 
     async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
-        return await self._inner.latest_submission(kind)
+        return await self._ledger_call(
+            "latest_submission", lambda: self._inner.latest_submission(kind), write=False
+        )
 
     async def submissions(self) -> Sequence[LedgerEntry]:
-        return await self._inner.submissions()
+        return await self._ledger_call("submissions", self._inner.submissions, write=False)
+
+    async def _ledger_call(
+        self, method: str, call: Callable[[], Awaitable[T]], *, write: bool = True
+    ) -> T:
+        """Delay ``call``, and drop its connection before or (a write) after it, as drawn."""
+        spec = self.spec
+        if not (spec.ledger_latency_ms or spec.ledger_drop):
+            return await call()  # no ledger faults: not counted, nothing drawn
+        self.calls[method] += 1
+        await self._sleep(spec.ledger_latency_ms / 1000)
+        if self._ledger_random.random() < spec.ledger_drop:
+            if not write or self._ledger_random.random() < 0.5:
+                raise ConnectionResetError("The ledger's connection dropped before the call.")
+            await call()
+            raise ConnectionResetError("The ledger's connection dropped after the write.")
+        return await call()
 
     async def _enter_write(self, method: str, batch: Sequence[ProxyRecord] | None) -> _Then:
         """Count, delay and draw the fate of a write call (``batch`` is None for one record).
@@ -268,7 +313,7 @@ class FaultyRepository:
             raise BatchTooLargeError(len(batch), self.max_batch_size)
 
     async def _delay(self) -> None:
-        await asyncio.sleep(self.spec.latency_ms / 1000)
+        await self._sleep(self.spec.latency_ms / 1000)
 
     def _refuse(self) -> None:
         """Raise 429 or 503 when drawn; nothing is stored."""

@@ -13,35 +13,21 @@ import attrs
 
 from proxyreg.domain import (
     DEFAULT_RULES,
-    MESSAGES,
+    Assignment,
     Coordinator,
     LedgerEntry,
     Mentor,
-    Outcome,
     ProxyRecord,
     RecordResult,
     Roster,
+    Stored,
     Submission,
     ValidationRules,
-    validate_record,
+    judge_record,
+    registered,
+    rolled_back,
 )
-from proxyreg.ports import (
-    CONFLICT,
-    CONFLICT_MESSAGE,
-    FORBIDDEN,
-    FORBIDDEN_MESSAGE,
-    INVALID,
-    NOT_ASSIGNED,
-    NOT_ASSIGNED_MESSAGE,
-    PAUSED,
-    REGISTERED_MESSAGE,
-    REPLAY_MESSAGE,
-    ROLLED_BACK,
-    BatchTooLargeError,
-    UnknownCoordinatorError,
-    UnknownSubmissionError,
-    paused_message,
-)
+from proxyreg.ports import BatchTooLargeError, UnknownCoordinatorError, UnknownSubmissionError
 
 
 @attrs.frozen
@@ -147,65 +133,12 @@ class InMemoryRepository:
             raise BatchTooLargeError(len(records), self._max_batch_size)
 
     def _register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
-        key = record.client_key
-        stored = self._records.get(key)
-        if stored is not None and stored.record.registered_by == coordinator_id:
-            if stored.record.payload() != record.payload():
-                return RecordResult(
-                    key,
-                    Outcome.REJECTED,
-                    code=CONFLICT,
-                    message=CONFLICT_MESSAGE,
-                )
-            return RecordResult(
-                key,
-                Outcome.ALREADY_REGISTERED,
-                stored.record_id,
-                message=REPLAY_MESSAGE,
-            )
-        refusal = self._refusal(coordinator_id, record)
-        if refusal is not None:
-            return refusal
-        if stored is not None:  # another coordinator's key: taken, and not shown
-            return RecordResult(key, Outcome.REJECTED, code=CONFLICT, message=CONFLICT_MESSAGE)
+        answer = judge_record(record, coordinator_id, _Lookup(self, coordinator_id), self._rules)
+        if answer is not None:
+            return answer
         record_id = f"rec-{len(self._records) + 1}"
-        self._records[key] = StoredRecord(record_id, record)
-        return RecordResult(key, Outcome.REGISTERED, record_id, message=REGISTERED_MESSAGE)
-
-    def _refusal(self, coordinator_id: str, record: ProxyRecord) -> RecordResult | None:
-        key = record.client_key
-        mentor = self._mentors.get(record.mentor_id)
-        if record.registered_by != coordinator_id:
-            return RecordResult(
-                key,
-                Outcome.REJECTED,
-                code=FORBIDDEN,
-                message=FORBIDDEN_MESSAGE,
-            )
-        if mentor is None or record.mentor_id not in self._assignments.get(
-            coordinator_id, frozenset()
-        ):
-            return RecordResult(
-                key,
-                Outcome.REJECTED,
-                code=NOT_ASSIGNED,
-                message=NOT_ASSIGNED_MESSAGE,
-            )
-        if not mentor.active:
-            return RecordResult(
-                key, Outcome.REJECTED, code=PAUSED, message=paused_message(mentor.name)
-            )
-        problems = validate_record(record, self._rules)
-        if problems:
-            return RecordResult(
-                key,
-                Outcome.REJECTED,
-                code=INVALID,
-                message=MESSAGES.text(
-                    "record.invalid", problems=" ".join(e.message for e in problems)
-                ),
-            )
-        return None
+        self._records[record.client_key] = StoredRecord(record_id, record)
+        return registered(record, record_id)
 
     async def find_registered(self, client_keys: Sequence[str]) -> Mapping[str, str]:
         return {
@@ -264,23 +197,28 @@ class InMemoryRepository:
         ]
 
 
-def rolled_back(results: Sequence[RecordResult]) -> tuple[RecordResult, ...]:
-    """The answers of an all-or-nothing batch that did not go through: nothing was stored.
+class _Lookup:
+    """What the record rules ask of the in-memory backend (`proxyreg.domain.RecordLookup`)."""
 
-    Failed records keep their reason; the others say they were rolled back, with the
-    code ``rolled_back`` (so a screen can name the records that stopped the batch):
-    ``rejected`` when some record was refused, ``failed`` when every problem was
-    transient, so that Retry failed sends the whole batch again.
-    """
-    refused = sum(1 for r in results if r.outcome is Outcome.REJECTED)
-    code = ROLLED_BACK
-    if refused:
-        other = Outcome.REJECTED
-        message = MESSAGES.text("record.rolled_back", refused=refused)
-    else:
-        other = Outcome.FAILED
-        message = MESSAGES.text("record.rolled_back_transient")
-    return tuple(
-        RecordResult(r.client_key, other, code=code, message=message) if r.outcome.is_success else r
-        for r in results
-    )
+    def __init__(self, repository: InMemoryRepository, coordinator_id: str) -> None:
+        self._repository = repository
+        self._coordinator_id = coordinator_id
+
+    def stored(self, record: ProxyRecord) -> Stored | None:
+        kept = self._repository._records.get(record.client_key)
+        if kept is None:
+            return None
+        return Stored(
+            kept.record_id,
+            kept.record.payload() == record.payload(),
+            kept.record.registered_by == self._coordinator_id,
+        )
+
+    def assignment(self, coordinator_id: str, mentor_id: str) -> Assignment | None:
+        repository = self._repository
+        mentor = repository._mentors.get(mentor_id)
+        if mentor is None or mentor_id not in repository._assignments.get(
+            coordinator_id, frozenset()
+        ):
+            return None
+        return Assignment(mentor.name, mentor.active)

@@ -32,6 +32,7 @@ from psycopg_pool import AsyncConnectionPool
 from proxyreg._closable import Closable
 from proxyreg.adapters._pg_errors import understood, understood_calls
 from proxyreg.adapters._pg_wire import pg_text, rpc_element
+from proxyreg.adapters._screen import screened
 from proxyreg.adapters._settings import DEFAULT_COORDINATOR_SETTING
 from proxyreg.domain import (
     Coordinator,
@@ -311,17 +312,21 @@ class PostgresRepository(Closable):
         self._check_size(records)
         if not records:
             return ()
-        return await self._call("register_proxy_activities", records)
+        return await screened(records, lambda rs: self._call("register_proxy_activities", rs))
 
     async def register_one(self, record: ProxyRecord) -> RecordResult:
-        (result,) = await self._call("register_proxy_activities", [record])
+        (result,) = await screened([record], lambda rs: self._call("register_proxy_activities", rs))
         return result
 
     async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
-        return await self._call("register_proxy_activities_atomic", records)
+        return await screened(
+            records,
+            lambda rs: self._call("register_proxy_activities_atomic", rs),
+            atomic=True,
+        )
 
     def _check_size(self, records: Sequence[ProxyRecord]) -> None:
         if len(records) > self._max_batch_size:

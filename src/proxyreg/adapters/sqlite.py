@@ -9,7 +9,8 @@ What it does:
   transaction, the version kept in ``PRAGMA user_version``;
 - runs every sqlite3 call on one worker thread of its own, so an asyncio loop (a UI)
   is never blocked and the connection is only ever used from the thread that opened it;
-- answers exactly as the in-memory reference does (`proxyreg.adapters.memory`).
+- judges every record with the domain's rules (`proxyreg.domain.judge_record`), so it answers
+  exactly as the in-memory reference does (`proxyreg.adapters.memory`).
 
 `SqliteDatabase` is the file (its people and settings, an operator's view);
 `SqliteDatabase.acting_as` gives the `SqliteRepository` that acts for one coordinator, as
@@ -40,9 +41,9 @@ import attrs
 
 from proxyreg._closable import Closable
 from proxyreg.adapters._settings import DEFAULT_COORDINATOR_SETTING
-from proxyreg.adapters.memory import rolled_back
 from proxyreg.domain import (
     DEFAULT_RULES,
+    Assignment,
     Coordinator,
     LedgerEntry,
     Mentor,
@@ -50,27 +51,19 @@ from proxyreg.domain import (
     ProxyRecord,
     RecordResult,
     Roster,
+    Stored,
     Submission,
     ValidationRules,
-    validate_record,
+    judge_record,
+    registered,
+    rolled_back,
 )
 from proxyreg.ports import (
-    CONFLICT,
-    CONFLICT_MESSAGE,
-    FORBIDDEN,
-    FORBIDDEN_MESSAGE,
-    INVALID,
-    NOT_ASSIGNED,
-    NOT_ASSIGNED_MESSAGE,
-    PAUSED,
-    REGISTERED_MESSAGE,
-    REPLAY_MESSAGE,
     BackendUnavailableError,
     BatchTooLargeError,
     TransientError,
     UnknownCoordinatorError,
     UnknownSubmissionError,
-    paused_message,
 )
 
 T = TypeVar("T")
@@ -270,9 +263,8 @@ _SELECT_ASSIGNED_MENTOR = """
 """
 
 _SELECT_STORED = """
-    SELECT id, payload_hash FROM proxy_activities WHERE client_key = ? AND registered_by = ?
+    SELECT id, payload_hash, registered_by FROM proxy_activities WHERE client_key = ?
 """
-_SELECT_TAKEN = "SELECT 1 FROM proxy_activities WHERE client_key = ?"
 _INSERT_ACTIVITY = """
     INSERT INTO proxy_activities (
         id, client_key, payload_hash, mentor_id, registered_by,
@@ -426,43 +418,13 @@ class _Database:
             return results
 
     def _register_one(self, coordinator_id: str, record: ProxyRecord) -> RecordResult:
-        key, digest = record.client_key, payload_hash(record)
-        stored = self.connection.execute(_SELECT_STORED, (key, coordinator_id)).fetchone()
-        if stored is not None:
-            record_id, stored_digest = stored
-            if stored_digest != digest:
-                return RecordResult(key, Outcome.REJECTED, code=CONFLICT, message=CONFLICT_MESSAGE)
-            return RecordResult(key, Outcome.ALREADY_REGISTERED, record_id, message=REPLAY_MESSAGE)
-        refusal = self._refusal(coordinator_id, record)
-        if refusal is not None:
-            return refusal
-        if self.connection.execute(_SELECT_TAKEN, (key,)).fetchone() is not None:
-            # Another coordinator's key: taken, and nothing of their record is shown.
-            return RecordResult(key, Outcome.REJECTED, code=CONFLICT, message=CONFLICT_MESSAGE)
+        answer = judge_record(record, coordinator_id, _Lookup(self, coordinator_id), self.rules)
+        if answer is not None:
+            return answer
         record_id = new_record_id()
-        self.connection.execute(_INSERT_ACTIVITY, _activity_row(record_id, digest, record))
-        return RecordResult(key, Outcome.REGISTERED, record_id, message=REGISTERED_MESSAGE)
-
-    def _refusal(self, coordinator_id: str, record: ProxyRecord) -> RecordResult | None:
-        """Why this record may not be stored, in the reference's order, or None."""
-        key = record.client_key
-        if record.registered_by != coordinator_id:
-            return RecordResult(key, Outcome.REJECTED, code=FORBIDDEN, message=FORBIDDEN_MESSAGE)
-        mentor = self.connection.execute(
-            _SELECT_ASSIGNED_MENTOR, (coordinator_id, record.mentor_id)
-        ).fetchone()
-        if mentor is None:
-            return RecordResult(
-                key, Outcome.REJECTED, code=NOT_ASSIGNED, message=NOT_ASSIGNED_MESSAGE
-            )
-        name, active = mentor
-        if not active:
-            return RecordResult(key, Outcome.REJECTED, code=PAUSED, message=paused_message(name))
-        problems = validate_record(record, self.rules)
-        if problems:
-            message = " ".join(e.message for e in problems)
-            return RecordResult(key, Outcome.REJECTED, code=INVALID, message=message)
-        return None
+        row = _activity_row(record_id, payload_hash(record), record)
+        self.connection.execute(_INSERT_ACTIVITY, row)
+        return registered(record, record_id)
 
     def find_registered(self, coordinator_id: str, client_keys: Sequence[str]) -> dict[str, str]:
         wanted = json.dumps(list(client_keys))
@@ -819,3 +781,26 @@ class SqliteRepository(Closable):
 
     async def submissions(self) -> Sequence[LedgerEntry]:
         return await self.database.run(lambda db: db.submissions(self._coordinator_id))
+
+
+class _Lookup:
+    """What the record rules ask of the file, for one coordinator (`domain.RecordLookup`)."""
+
+    def __init__(self, database: _Database, coordinator_id: str) -> None:
+        self._connection = database.connection
+        self._coordinator_id = coordinator_id
+
+    def stored(self, record: ProxyRecord) -> Stored | None:
+        found = self._connection.execute(_SELECT_STORED, (record.client_key,)).fetchone()
+        if found is None:
+            return None
+        record_id, stored_digest, registered_by = found
+        return Stored(
+            record_id, stored_digest == payload_hash(record), registered_by == self._coordinator_id
+        )
+
+    def assignment(self, coordinator_id: str, mentor_id: str) -> Assignment | None:
+        found = self._connection.execute(
+            _SELECT_ASSIGNED_MENTOR, (coordinator_id, mentor_id)
+        ).fetchone()
+        return None if found is None else Assignment(found[0], bool(found[1]))

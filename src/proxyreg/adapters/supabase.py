@@ -43,6 +43,7 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from proxyreg._closable import Closable
 from proxyreg.adapters._pg_wire import pg_text, rpc_element
+from proxyreg.adapters._screen import screened
 from proxyreg.domain import (
     Coordinator,
     LedgerEntry,
@@ -308,17 +309,25 @@ class SupabaseRepository(Closable):
         self._check_size(records)
         if not records:
             return ()
-        return await self._call("register_proxy_activities", records, batch=True)
+        return await screened(
+            records, lambda rs: self._call("register_proxy_activities", rs, batch=True)
+        )
 
     async def register_one(self, record: ProxyRecord) -> RecordResult:
-        (result,) = await self._call("register_proxy_activities", [record], batch=False)
+        (result,) = await screened(
+            [record], lambda rs: self._call("register_proxy_activities", rs, batch=False)
+        )
         return result
 
     async def register_atomic(self, records: Sequence[ProxyRecord]) -> tuple[RecordResult, ...]:
         self._check_size(records)
         if not records:
             return ()
-        return await self._call("register_proxy_activities_atomic", records, batch=True)
+        return await screened(
+            records,
+            lambda rs: self._call("register_proxy_activities_atomic", rs, batch=True),
+            atomic=True,
+        )
 
     def _check_size(self, records: Sequence[ProxyRecord]) -> None:
         if len(records) > self._max_batch_size:

@@ -137,6 +137,12 @@ _FIELD_ERRORS = (
     _field("kind", "required", "Choose the kind of activity.", "No kind, or an empty one."),
     _field(
         "kind",
+        "wrong_type",
+        "The activity kind is not text.",
+        "A record (not a draft) whose kind is not a string: answered invalid by a backend.",
+    ),
+    _field(
+        "kind",
         "unknown_kind",
         "Unknown activity kind {kind}.",
         "A kind the rules do not list (or not text).",
@@ -259,6 +265,14 @@ _RECORD_ANSWERS = (
         what="expected an object | it has no client_key | <field> must be text",
     ),
     _answer(
+        "field_not_text",
+        "invalid",
+        "The record's {name} is not text.",
+        "one of an invalid record's problems: an id field that is not a string (or holds a "
+        "lone surrogate); the FieldError's field is the record's field, code wrong_type.",
+        name="client key | submission id | mentor id | registered by",
+    ),
+    _answer(
         "not_stored",
         "invalid",
         "This record could not be stored: {error}",
@@ -286,7 +300,7 @@ _RECORD_ANSWERS = (
     ),
     _answer(
         "rolled_back_transient",
-        None,
+        "rolled_back",
         "Not saved: all or nothing, and another record hit a temporary problem.",
         "failed: all or nothing, and another record of the batch failed for now.",
     ),

@@ -97,6 +97,18 @@ def field_error(field: str, code: str, *, text: str | None = None, **params: obj
     return FieldError(field, code, MESSAGES.text(f"field.{text or field}.{code}", **params))
 
 
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters: a 1.5 MB value
+    must not make a 1.5 MB message."""
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit]  # no repr of the whole of a huge text
+    return _cut(repr(value), limit)
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -105,7 +117,7 @@ def _kind_errors(draft: ActivityDraft, rules: ValidationRules) -> list[FieldErro
     if draft.kind is None or draft.kind == "":
         return [field_error("kind", "required")]
     if not isinstance(draft.kind, str) or draft.kind not in rules.kinds_by_id:
-        return [field_error("kind", "unknown_kind", kind=repr(draft.kind))]
+        return [field_error("kind", "unknown_kind", kind=shown(draft.kind))]
     return []
 
 
@@ -182,7 +194,7 @@ def mentor_error(mentor_id: object, roster: Roster, field: str = "mentor") -> Fi
     """Why this coordinator cannot register for this mentor, or None if they can."""
     mentor = roster.by_id.get(mentor_id) if isinstance(mentor_id, str) else None
     if mentor is None:
-        return field_error(field, "not_assigned", text="mentor", mentor_id=repr(mentor_id))
+        return field_error(field, "not_assigned", text="mentor", mentor_id=shown(mentor_id))
     if not mentor.active:
         return field_error(field, "paused", text="mentor", mentor_name=mentor.name)
     return None
@@ -200,7 +212,7 @@ def validate_selection(
         errors.append(
             field_error(field, "too_many", max_selection=rules.max_selection, count=len(mentor_ids))
         )
-    repeated = [m for m, n in Counter(map(repr, mentor_ids)).items() if n > 1]
+    repeated = [_cut(m, 40) for m, n in Counter(map(repr, mentor_ids)).items() if n > 1][:5]
     if repeated:
         errors.append(field_error(field, "duplicate", repeated=", ".join(repeated)))
     seen: set[str] = set()

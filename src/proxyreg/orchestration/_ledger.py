@@ -4,34 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from proxyreg.domain import RecordResult
+from proxyreg.orchestration._retry import Retrier
 from proxyreg.ports import ProxyRepository
 
-_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
-"""Seconds between attempts at a ledger write that failed: about 3 s in all."""
-
 _log = logging.getLogger("proxyreg.ledger")
+
+NewRetrier = Callable[[], Retrier]
+"""A fresh retrier (the submission's policy, its random generator and its sleep) per write."""
 
 
 class LedgerWriter:
     """Collects outcomes as they are reported and writes them in batches.
 
     Reporting stays synchronous and cheap; one write per batch keeps a
-    database-backed ledger from costing a commit per record. A batch whose write
-    fails (a dropped connection, a restarted server) goes back into the buffer and
-    is written again with the next, after a pause; the last write before `running`
-    exits is tried for a few seconds. Should it still fail, the ledger is behind
-    the screen, never ahead: its records stay without an outcome, or ``unknown``, and
-    the latest bulk submission is reconciled when the bulk screen is next entered
-    (`BulkRegistrationOrchestrator.latest`); ``show`` alone does not reconcile.
+    database-backed ledger from costing a commit per record. A write that fails (a
+    dropped connection, a restarted server) is tried again under the orchestrator's
+    retry policy, with its backoff and its sleep; a batch whose tries all fail goes
+    back into the buffer, under any newer outcome of the same mentor, and is written
+    with the next, or with the last write before `running` exits. Should that fail
+    too, the ledger is behind the screen, never ahead: its records keep their earlier
+    outcome (none, ``unknown`` or ``failed``), and the latest bulk submission is
+    reconciled when the bulk screen is next entered
+    (`BulkRegistrationOrchestrator.latest`).
     """
 
-    def __init__(self, repository: ProxyRepository, submission_id: str) -> None:
+    def __init__(
+        self, repository: ProxyRepository, submission_id: str, new_retrier: NewRetrier
+    ) -> None:
         self._repository = repository
         self._submission_id = submission_id
+        self._new_retrier = new_retrier
         self._buffer: dict[str, RecordResult] = {}
         self._wake = asyncio.Event()
         self._closing = False
@@ -40,16 +46,23 @@ class LedgerWriter:
         self._buffer[mentor_id] = result
         self._wake.set()
 
-    async def _flush(self) -> bool:
-        """Write what is buffered; on failure keep it buffered. True once nothing is left."""
+    async def _write_once(self) -> None:
+        """Write what is buffered; on any failure (a timeout too) put it back and raise."""
         if not self._buffer:
-            return True
+            return
         batch, self._buffer = self._buffer, {}
         try:
             await self._repository.record_outcomes(self._submission_id, batch)
-        except Exception as error:
+        except BaseException:
             # Later outcomes of the same mentor, added meanwhile, win over the failed batch.
             self._buffer = {**batch, **self._buffer}
+            raise
+
+    async def _flush(self) -> bool:
+        """Write what is buffered, with retries. True once it is written."""
+        try:
+            await self._new_retrier().run(self._write_once, lambda _: False, (Exception,))
+        except Exception as error:
             _log.warning(
                 "ledger write for %s failed, kept to retry: %s", self._submission_id, error
             )
@@ -57,26 +70,10 @@ class LedgerWriter:
         return True
 
     async def _write_as_they_come(self) -> None:
-        failures = 0
         while not self._closing:
             await self._wake.wait()
             self._wake.clear()
-            if await self._flush():
-                failures = 0
-                continue
-            await asyncio.sleep(_RETRY_DELAYS[min(failures, len(_RETRY_DELAYS) - 1)])
-            failures += 1
-            self._wake.set()
-
-    async def _flush_the_rest(self) -> None:
-        for delay in (*_RETRY_DELAYS, None):
-            if await self._flush():
-                return
-            if delay is not None:
-                await asyncio.sleep(delay)
-        _log.error(
-            "ledger write for %s failed for good; it will be reconciled", self._submission_id
-        )
+            await self._flush()  # what failed stays buffered for the next wake
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -89,4 +86,8 @@ class LedgerWriter:
             self._closing = True
             self._wake.set()
             await writer
-            await self._flush_the_rest()
+            if not await self._flush():
+                _log.error(
+                    "ledger write for %s failed for good; it will be reconciled",
+                    self._submission_id,
+                )

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Mapping, Sequence
 
 import attrs
 
-from proxyreg.domain import MESSAGES, LedgerEntry, Outcome, ProxyRecord, RecordResult, Submission
+from proxyreg.domain import (
+    MESSAGES,
+    LedgerEntry,
+    Outcome,
+    ProxyRecord,
+    RecordResult,
+    Submission,
+    invalid,
+    malformed,
+)
 from proxyreg.flows import ResultSink
 from proxyreg.orchestration._ledger import LedgerWriter
 from proxyreg.orchestration._retry import Deadline, Retrier, RetryPolicy, Sleep
@@ -19,16 +29,32 @@ from proxyreg.ports import ProxyRepository
 NOT_SAVED = "not_saved"
 NOT_SENT = "not_sent"
 
+_log = logging.getLogger("proxyreg.orchestration")
+
+
+@attrs.define(eq=False)
+class _Live:
+    """A submission this orchestrator is sending: its records now, and the answers so far.
+
+    ``recorded`` is set once the ledger holds the submission (or could not be written).
+    """
+
+    submission: Submission
+    answers: dict[str, RecordResult] = attrs.field(factory=dict)
+    recorded: asyncio.Event = attrs.field(factory=asyncio.Event)
+
 
 class BulkRegistrationOrchestrator:
     """Sends submissions with a strategy and settles every record before it is done.
 
-    For each submission it: keeps the submission in the ledger before sending;
-    sends the records with the strategy (``rpc`` by default); reports each
-    record's outcome as it arrives, to ``on_result`` and to the ledger (a screen's
-    progress is read from the bloc's state, which ``on_result`` feeds); and asks
-    the repository which records left in doubt (a timeout, a dropped connection)
-    did land, so that nothing that landed is shown as failed. It is the flows' `SubmissionGateway`.
+    For each submission it: answers malformed records ``invalid`` at once; keeps the
+    submission in the ledger before sending, with the records it sends again marked in
+    doubt (their earlier outcome no longer holds); sends the records with the
+    strategy (``rpc`` by default); reports each record's outcome as it arrives, to
+    ``on_result`` and to the ledger (a screen's progress is read from the bloc's state,
+    which ``on_result`` feeds); and asks the repository which records left in doubt (a
+    timeout, a dropped connection) did land, so that nothing that landed is shown as
+    failed. It is the flows' `SubmissionGateway`.
     """
 
     def __init__(
@@ -45,7 +71,7 @@ class BulkRegistrationOrchestrator:
         self.policy = policy if policy is not None else RetryPolicy()
         self._rng = random.Random(seed)
         self._sleep = sleep
-        self._live: dict[str, dict[str, RecordResult]] = {}
+        self._live: dict[str, _Live] = {}
 
     async def submit(
         self,
@@ -58,41 +84,31 @@ class BulkRegistrationOrchestrator:
         Setting ``cancelled`` stops further calls: records not sent yet are answered
         ``failed`` (code ``cancelled``), those in flight settle as they land.
         """
-        # Marked as being sent from the start, so a restore meanwhile does not reconcile it.
-        live = self._live.setdefault(submission.id, {})
-        live.clear()
-        try:
-            earlier = await self.repository.ledger_entry(submission.id)
-        except Exception as error:  # nothing sent now; an earlier attempt may have landed
-            del self._live[submission.id]
-            for record in submission.records:
-                on_result(record.mentor_id, not_sent(record, error, maybe_landed=True))
+        submission = self._screened(submission, on_result)
+        if not submission.records:
             return
-        was_in_doubt = {
-            mentor
-            for mentor, result in (earlier.outcomes.items() if earlier else ())
-            if result.outcome is Outcome.UNKNOWN
-        }
-        try:
-            await self.repository.record_submission(submission)
-        except Exception as error:  # nothing sent now: failed, unless an earlier send was in doubt
-            del self._live[submission.id]
-            for record in submission.records:
-                landed = record.mentor_id in was_in_doubt
-                on_result(record.mentor_id, not_sent(record, error, maybe_landed=landed))
+        # Marked as being sent from the start: a restore meanwhile waits for the ledger to
+        # hold it, shows its records pending, and does not reconcile it.
+        live = self._live[submission.id] = _Live(submission)
+        was_in_doubt = await self._keep_in_ledger(submission, on_result)
+        if was_in_doubt is None:
+            self._end(live)
             return
-        ledger = LedgerWriter(self.repository, submission.id)
+        live.recorded.set()
+        ledger = LedgerWriter(self.repository, submission.id, self._ledger_retrier)
         in_doubt: list[ProxyRecord] = []
         # What a failed record said, in case the check finds it was not stored after all.
         failed_now: dict[str, RecordResult] = {}
 
+        answers = live.answers
+
         def settle(record: ProxyRecord, result: RecordResult) -> None:
-            live[record.mentor_id] = result
+            answers[record.mentor_id] = result
             ledger.add(record.mentor_id, result)
             on_result(record.mentor_id, result)
 
         def report(record: ProxyRecord, result: RecordResult) -> None:
-            if record.mentor_id in live or record in in_doubt:
+            if record.mentor_id in answers or record in in_doubt:
                 return  # one outcome per record, whatever a strategy does
             if result.outcome is Outcome.UNKNOWN:
                 in_doubt.append(record)
@@ -117,33 +133,92 @@ class BulkRegistrationOrchestrator:
                     unreported = [
                         r
                         for r in submission.records
-                        if r.mentor_id not in live and r not in in_doubt
+                        if r.mentor_id not in answers and r not in in_doubt
                     ]
                     in_doubt.extend(unreported)
                 for record, result in await self._reconcile(in_doubt, failed_now):
                     settle(record, result)
         finally:
-            del self._live[submission.id]
+            self._end(live)
+
+    async def _keep_in_ledger(
+        self, submission: Submission, on_result: ResultSink
+    ) -> set[str] | None:
+        """Ledger first: keep the submission, and mark its records sent again as in doubt.
+
+        Answers the mentors whose earlier outcome was ``unknown``; None when the ledger
+        could not be read or written, after answering every record: nothing is sent.
+        """
+        try:
+            earlier = await self.repository.ledger_entry(submission.id)
+        except Exception as error:  # nothing sent now; an earlier attempt may have landed
+            for record in submission.records:
+                on_result(record.mentor_id, not_sent(record, error, maybe_landed=True))
+            return None
+        before = earlier.outcomes if earlier is not None else {}
+        was_in_doubt = {m for m, result in before.items() if result.outcome is Outcome.UNKNOWN}
+        # A record sent again may land now: its earlier outcome no longer holds, so that a
+        # send cut off (the app killed) leaves it in doubt, to be reconciled, never stale.
+        resent = {r.mentor_id: sent_again(r) for r in submission.records if r.mentor_id in before}
+        try:
+            await self.repository.record_submission(submission)
+            if resent:
+                await self.repository.record_outcomes(submission.id, resent)
+        except Exception as error:  # nothing sent now: failed, unless an earlier send was in doubt
+            for record in submission.records:
+                landed = record.mentor_id in was_in_doubt
+                on_result(record.mentor_id, not_sent(record, error, maybe_landed=landed))
+            return None
+        return was_in_doubt
+
+    def _screened(self, submission: Submission, on_result: ResultSink) -> Submission:
+        """The submission without its malformed records, each answered ``invalid`` at once.
+
+        No backend can store such a record, nor the ledger keep it; the rest go ahead.
+        """
+        problems = {r.client_key: found for r in submission.records if (found := malformed(r))}
+        if not problems:
+            return submission
+        for record in submission.records:
+            if record.client_key in problems:
+                on_result(record.mentor_id, invalid(record, problems[record.client_key]))
+        kept = tuple(r for r in submission.records if r.client_key not in problems)
+        return attrs.evolve(submission, records=kept)
+
+    def _end(self, live: _Live) -> None:
+        live.recorded.set()
+        if self._live.get(live.submission.id) is live:
+            del self._live[live.submission.id]
+
+    def _ledger_retrier(self) -> Retrier:
+        return Retrier(
+            self.policy, Deadline(self.policy.attempt_timeout * 2), self._rng, self._sleep
+        )
+
+    async def _find(self, records: Sequence[ProxyRecord]) -> Mapping[str, str] | None:
+        """Which of these records the repository holds, with retries; None: no answer."""
+        retrier = Retrier(
+            self.policy, Deadline(self.policy.attempt_timeout * 2), self._rng, self._sleep
+        )
+        keys = [r.client_key for r in records]
+        try:
+            return await retrier.run(lambda: self.repository.find_registered(keys), lambda _: False)
+        except Exception:
+            return None
 
     async def _reconcile(
         self, records: Sequence[ProxyRecord], failed: Mapping[str, RecordResult] | None = None
     ) -> list[tuple[ProxyRecord, RecordResult]]:
         """Ask the repository which of these in-doubt records landed, and settle each one.
 
-        A record not stored keeps its ``failed`` answer when it had one, else is "not saved".
+        A record not stored keeps its ``failed`` answer when it had one, else is "not saved";
+        when the check gets no answer either, every record stays in doubt.
         """
         failed = failed or {}
         if not records:
             return []
-        retrier = Retrier(
-            self.policy, Deadline(self.policy.attempt_timeout * 2), self._rng, self._sleep
-        )
-        keys = [r.client_key for r in records]
-        try:
-            found = await retrier.run(
-                lambda: self.repository.find_registered(keys), lambda _: False
-            )
-        except Exception:  # still no answer: the records stay in doubt
+        found = await self._find(records)
+        if found is None:
             return [(r, in_doubt(r)) for r in records]
         return [
             (r, reconciled(r, found.get(r.client_key), failed.get(r.client_key))) for r in records
@@ -151,14 +226,19 @@ class BulkRegistrationOrchestrator:
 
     def live_outcomes(self, submission_id: str) -> Mapping[str, RecordResult]:
         """Outcomes so far of a submission being sent in this process (empty otherwise)."""
-        return dict(self._live.get(submission_id, {}))
+        live = self._live.get(submission_id)
+        return dict(live.answers) if live is not None else {}
 
     async def latest(self, coordinator_id: str, kind: str = "bulk") -> LedgerEntry | None:
         """The coordinator's last submission of that kind, every record settled as far as known.
 
-        Records of a submission sent in this process keep coming; those the ledger
-        holds no outcome for, or only ``unknown`` (a crash, a restart, a ledger write
-        or a check that did not get through), are reconciled now and the ledger updated.
+        A submission this process is sending is first kept in the ledger (the read waits
+        for that), then shown as it stands: the records being sent now without an outcome
+        until their answers come, whatever the ledger said of them before, and the answers
+        so far. Otherwise records the ledger holds no outcome for, ``unknown``, or
+        ``failed`` (a crash, a restart, a ledger write or a check that did not get
+        through) are reconciled from the backend now and the ledger updated: what the
+        backend holds is registered. None when there is none, or the ledger cannot be read.
         Only the coordinator the repository acts for can be asked: a bloc whose roster is
         another coordinator's was wired to the wrong repository (`ValueError`).
         """
@@ -167,31 +247,91 @@ class BulkRegistrationOrchestrator:
                 f"This orchestrator's repository acts for {self.repository.coordinator_id}, "
                 f"not {coordinator_id}."
             )
-        entry = await self.repository.latest_submission(kind)
+        for live in tuple(self._live.values()):
+            sent = live.submission
+            if sent.coordinator_id == coordinator_id and sent.kind == kind:
+                await live.recorded.wait()
+        try:
+            entry = await self.repository.latest_submission(kind)
+        except Exception as error:
+            _log.warning("the ledger could not be read, nothing to restore: %s", error)
+            return None
         if entry is None:
             return None
+        if entry.submission.id not in self._live:
+            entry = await self._settled_from_backend(entry)
+        return self._as_known_now(entry)
+
+    def _as_known_now(self, entry: LedgerEntry) -> LedgerEntry:
+        """``entry`` with what this process is sending of it: the newest answer wins."""
+        live = self._live.get(entry.submission.id)
+        if live is None:
+            return entry
+        sending = set(live.submission.mentor_ids)
+        outcomes = {m: r for m, r in entry.outcomes.items() if m not in sending}
+        return attrs.evolve(entry, outcomes={**outcomes, **live.answers})
+
+    async def _settled_from_backend(self, entry: LedgerEntry) -> LedgerEntry:
+        """``entry`` with its unsettled records (no outcome, unknown, failed) checked against
+        the backend and the ledger put right; records a send began meanwhile are left to it."""
+        if not _unsettled(entry):
+            return entry
         sid = entry.submission.id
-        if sid in self._live:
-            return attrs.evolve(entry, outcomes={**entry.outcomes, **self._live[sid]})
-        if not entry.in_doubt():
-            return entry
         # Read again: a submission that just finished may have flushed its last outcomes.
-        entry = await self.repository.ledger_entry(sid) or entry
-        doubtful = set(entry.in_doubt())
-        if not doubtful:
+        try:
+            entry = await self.repository.ledger_entry(sid) or entry
+        except Exception as error:
+            _log.warning("ledger entry %s could not be read again: %s", sid, error)
+        unsettled = set(_unsettled(entry))
+        if not unsettled or sid in self._live:
             return entry
-        settled = dict(
-            await self._reconcile([r for r in entry.submission.records if r.mentor_id in doubtful])
-        )
-        outcomes = {r.mentor_id: result for r, result in settled.items()}
-        await self.repository.record_outcomes(sid, outcomes)
-        return attrs.evolve(entry, outcomes={**entry.outcomes, **outcomes})
+        records = [r for r in entry.submission.records if r.mentor_id in unsettled]
+        failed = {
+            r.client_key: entry.outcomes[r.mentor_id]
+            for r in records
+            if r.mentor_id in entry.outcomes
+            and entry.outcomes[r.mentor_id].outcome is Outcome.FAILED
+        }
+        found = await self._find(records)
+        if found is None:  # no answer: what was failed stays so, the rest stays in doubt
+            settled = {r.mentor_id: in_doubt(r) for r in records if r.client_key not in failed}
+        else:
+            settled = {
+                r.mentor_id: reconciled(r, found.get(r.client_key), failed.get(r.client_key))
+                for r in records
+            }
+        live = self._live.get(sid)
+        sending = set(live.submission.mentor_ids) if live is not None else set()
+        changed = {
+            m: result
+            for m, result in settled.items()
+            if entry.outcomes.get(m) != result and m not in sending
+        }
+        if changed:
+            try:
+                await self.repository.record_outcomes(sid, changed)
+            except Exception as error:  # the ledger stays behind; the next look tries again
+                _log.warning("reconciled outcomes of %s not written: %s", sid, error)
+        return attrs.evolve(entry, outcomes={**entry.outcomes, **changed})
+
+
+def _unsettled(entry: LedgerEntry) -> tuple[str, ...]:
+    """Mentors whose ledger outcome may not be the backend's: none, unknown, or failed."""
+    return tuple(
+        m
+        for m in entry.submission.mentor_ids
+        if m not in entry.outcomes or entry.outcomes[m].outcome.is_retryable
+    )
 
 
 def reconciled(
     record: ProxyRecord, record_id: str | None, failed: RecordResult | None = None
 ) -> RecordResult:
-    """An in-doubt record's outcome once the repository said whether it holds it."""
+    """An in-doubt record's outcome once the repository said whether it holds it.
+
+    Held: registered under the stored id. Not held: its ``failed`` answer when it had one
+    (the original failure is kept), else "not saved".
+    """
     if record_id is not None:
         return RecordResult(
             record.client_key,
@@ -199,6 +339,8 @@ def reconciled(
             record_id,
             message=MESSAGES.text("record.reconciled"),
         )
+    if failed is not None:
+        return failed
     return RecordResult(
         record.client_key,
         Outcome.FAILED,
@@ -225,6 +367,16 @@ def not_sent(record: ProxyRecord, error: Exception, *, maybe_landed: bool) -> Re
         Outcome.FAILED,
         code=NOT_SENT,
         message=MESSAGES.text("record.not_sent", error=error),
+    )
+
+
+def sent_again(record: ProxyRecord) -> RecordResult:
+    """What the ledger says of a record while it is sent again: no answer yet."""
+    return RecordResult(
+        record.client_key,
+        Outcome.UNKNOWN,
+        code=NO_ANSWER,
+        message="Sent again; no answer recorded yet.",
     )
 
 

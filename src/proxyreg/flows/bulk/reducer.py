@@ -11,6 +11,7 @@ from proxyreg.domain import (
     FieldError,
     ValidationErrors,
     client_key,
+    shown,
     validate_draft,
     validate_selection,
 )
@@ -58,7 +59,7 @@ def _not_allowed(state: BulkProxyState, what: str) -> Ignored:
 def _with_selection_errors(
     state: BulkProxyState, errors: tuple[FieldError, ...]
 ) -> ValidationErrors:
-    return ValidationErrors((*(e for e in state.errors if e.field != _SELECTION), *errors))
+    return _replacing_errors(state, _SELECTION, errors)
 
 
 def _editable(state: BulkProxyState, what: str) -> Ignored | None:
@@ -70,30 +71,53 @@ def matches_filter(name: str, text: str) -> bool:
     return text.casefold() in name.casefold()
 
 
+_FILTER = "filter"
+_ID_CONTAINERS = (tuple, list, set, frozenset)
+
+
+def _ids(value: object) -> tuple[object, ...] | None:
+    """The ids of a select or untick event, or None when they are not a list of ids."""
+    return tuple(value) if isinstance(value, _ID_CONTAINERS) else None
+
+
+def _replacing_errors(
+    state: BulkProxyState, field: str, errors: tuple[FieldError, ...]
+) -> ValidationErrors:
+    return ValidationErrors((*(e for e in state.errors if e.field != field), *errors))
+
+
 def _select(state: BulkProxyState, event: BulkMentorsSelected, ctx: FlowContext) -> BulkStep:
     refused = _editable(state, "Selecting mentors")
     if refused:
         return refused
-    errors = validate_selection(event.mentor_ids, ctx.roster, ctx.rules).for_field(_SELECTION)
+    ids = _ids(event.mentor_ids)
+    if ids is None:
+        wrong = FieldError(_SELECTION, "wrong_type", "Choose mentors from the list.")
+        return evolve(state, errors=_with_selection_errors(state, (wrong,)))
+    errors = validate_selection(ids, ctx.roster, ctx.rules).for_field(_SELECTION)
     errors = tuple(e for e in errors if e.code not in ("empty", "too_many"))
     if errors:
         return evolve(state, errors=_with_selection_errors(state, errors))
-    selected = state.selected.union(event.mentor_ids)
+    selected = state.selected.union(m for m in ids if isinstance(m, str))
     return evolve(state, selected=selected, errors=_with_selection_errors(state, ()))
 
 
 def _deselect(state: BulkProxyState, event: BulkMentorsDeselected, ctx: FlowContext) -> BulkStep:
-    return _editable(state, "Unticking mentors") or evolve(
-        state, selected=state.selected.difference(event.mentor_ids)
-    )
+    refused = _editable(state, "Unticking mentors")
+    if refused:
+        return refused
+    ids = _ids(event.mentor_ids)
+    if ids is None:
+        return Ignored("not_allowed", "Untick mentors from the list.")
+    return evolve(state, selected=state.selected.difference(m for m in ids if isinstance(m, str)))
 
 
 def _select_all(state: BulkProxyState, event: BulkAllMentorsSelected, ctx: FlowContext) -> BulkStep:
-    shown = (
+    visible = (
         m.id for m in ctx.roster.mentors if m.active and matches_filter(m.name, state.filter_text)
     )
     return _editable(state, "Selecting mentors") or evolve(
-        state, selected=state.selected.union(shown), errors=_with_selection_errors(state, ())
+        state, selected=state.selected.union(visible), errors=_with_selection_errors(state, ())
     )
 
 
@@ -104,7 +128,13 @@ def _clear(state: BulkProxyState, event: BulkSelectionCleared, ctx: FlowContext)
 
 
 def _filter(state: BulkProxyState, event: BulkFilterChanged, ctx: FlowContext) -> BulkStep:
-    return _editable(state, "Filtering mentors") or evolve(state, filter_text=event.text)
+    refused = _editable(state, "Filtering mentors")
+    if refused:
+        return refused
+    if not isinstance(event.text, str):
+        wrong = FieldError(_FILTER, "wrong_type", "Type the search as text.")
+        return evolve(state, errors=_replacing_errors(state, _FILTER, (wrong,)))
+    return evolve(state, filter_text=event.text, errors=_replacing_errors(state, _FILTER, ()))
 
 
 def _edit(state: BulkProxyState, event: DraftFieldChanged, ctx: FlowContext) -> BulkStep:
@@ -154,9 +184,11 @@ def _record_result(
         return refused
     entry = state.board.get(event.mentor_id)
     if entry is None:
-        return Ignored("unknown_mentor", f"Mentor {event.mentor_id!r} is not in this submission.")
+        return Ignored(
+            "unknown_mentor", f"Mentor {shown(event.mentor_id)} is not in this submission."
+        )
     if entry.status is not MentorStatus.PENDING:
-        return Ignored("already_settled", f"Mentor {event.mentor_id!r} already has a result.")
+        return Ignored("already_settled", f"Mentor {shown(event.mentor_id)} already has a result.")
     assert state.submission_id is not None  # _check_current compared it with a str
     if event.result.client_key != client_key(state.submission_id, event.mentor_id):
         return Ignored("stale_submission", "The result's client key is not this record's.")
