@@ -1,0 +1,513 @@
+-- The batch RPC set-based, and the ledger in the same call (register_submission).
+--
+-- 004 judged every element on its own, one statement after another in a subtransaction of
+-- its own, calling private.caller_id() (a function with SET search_path, so never inlined)
+-- several times per element. Here a call is three statements whatever its size:
+--   classify: one pass over the array joined to the stored keys, the assignments and the
+--             mentors, deciding every answer that does not need an insert;
+--   insert:   every acceptable record in one INSERT … ON CONFLICT DO NOTHING RETURNING,
+--             in client-key order (two calls with the same keys lock them in one order);
+--   answer:   one row per element, in input order; a key skipped by the insert (stored by an
+--             earlier element of the batch or by a concurrent call, now committed) is judged
+--             against the stored row, as a replay or a conflict.
+-- The answers are 004's, word for word. Only when classify or insert raises (an unexpected
+-- constraint, a deadlock) is the batch judged again element by element, each in its own
+-- subtransaction (004's private.register_element): never on the common path.
+-- The caller's id is read once per call; the payload hash is taken once per record (by the
+-- table's trigger for a stored record, in classify or answer for a replay or a conflict).
+-- Everything stays SECURITY INVOKER under the caller's row-level security.
+
+-- The payload hash without SET search_path: a SQL function that sets a GUC is never inlined
+-- and costs a full call per row (it runs in the table's trigger for every insert). Every name
+-- in it is schema-qualified, so no search_path can change what it computes.
+create or replace function private.payload_hash(
+    mentor_id text,
+    registered_by text,
+    kind text,
+    activity_date date,
+    minutes numeric,
+    notes text,
+    participants numeric
+) returns text
+language sql immutable
+as $$
+    select pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
+        pg_catalog.jsonb_build_array(
+            mentor_id, registered_by, kind, pg_catalog.to_char(activity_date, 'YYYY-MM-DD'),
+            pg_catalog.trim_scale(minutes), notes, pg_catalog.trim_scale(participants)
+        )::pg_catalog.text, 'UTF8')), 'hex')
+$$;
+
+-- One element as classify judged it. `status` null: acceptable, to be inserted. `settled`:
+-- the answer was decided before any insert (malformed, or its key was stored already).
+create type private.judged as (
+    idx integer,
+    client_key text,
+    submission_id text,
+    mentor_id text,
+    registered_by text,
+    kind text,
+    activity_date date,
+    minutes numeric,
+    notes text,
+    participants numeric,
+    status text,
+    error_code text,
+    error_message text,
+    record_id text,
+    settled boolean
+);
+
+-- One answer: the batch's row, with the mentor the ledger files it under.
+create type private.batch_answer as (
+    idx integer,
+    client_key text,
+    mentor_id text,
+    status text,
+    record_id text,
+    error_code text,
+    error_message text
+);
+
+-- Classify: every element of `items` judged in one statement, as 004's register_element
+-- judges it, in the same order of checks (shape, fields, stored key, caller, assignment,
+-- pause, field limits). Planned at each call (a SQL function's statements are not cached
+-- across calls), so a plan made while the table was empty does not outlive it.
+create function private.classify(items jsonb, caller text) returns setof private.judged
+language sql stable
+set search_path = public, pg_temp
+as $$
+    with e as (
+        select (t.n - 1)::integer as idx, t.el,
+               t.el -> 'kind' as vk,
+               t.el -> 'activity_date' as vd,
+               t.el -> 'minutes' as vm,
+               t.el -> 'notes' as vn,
+               nullif(t.el -> 'participants', 'null'::jsonb) as vp
+        from jsonb_array_elements(items) with ordinality as t (el, n)
+    ),
+    f as (
+        select e.idx, e.el, e.vk, e.vd, e.vm, e.vn, e.vp,
+            case when jsonb_typeof(e.el -> 'client_key') = 'string'
+                      and e.el ->> 'client_key' <> ''
+                 then e.el ->> 'client_key' end as key,
+            case
+                when jsonb_typeof(e.el) is distinct from 'object'
+                    then 'This record is malformed: expected an object.'
+                when jsonb_typeof(e.el -> 'client_key') is distinct from 'string'
+                     or e.el ->> 'client_key' = ''
+                    then 'This record is malformed: it has no client_key.'
+                when jsonb_typeof(e.el -> 'mentor_id') is distinct from 'string'
+                    then 'This record is malformed: mentor_id must be text.'
+                when jsonb_typeof(e.el -> 'registered_by') is distinct from 'string'
+                    then 'This record is malformed: registered_by must be text.'
+                when jsonb_typeof(e.el -> 'submission_id') not in ('string', 'null')
+                    then 'This record is malformed: submission_id must be text.'
+            end as shape,
+            k.label, coalesce(k.needs, false) as needs,
+            case when jsonb_typeof(e.vk) = 'string' then e.vk #>> '{}' end as kind_text,
+            case when jsonb_typeof(e.vd) = 'string'
+                 then regexp_match(e.vd #>> '{}', '^(\d{4})-(\d{2})-(\d{2})$') end as parts,
+            case when jsonb_typeof(e.vm) = 'number' and e.vm::numeric = trunc(e.vm::numeric)
+                 then e.vm::numeric end as minutes,
+            case when jsonb_typeof(e.vp) = 'number' and e.vp::numeric = trunc(e.vp::numeric)
+                 then e.vp::numeric end as participants,
+            case when e.vn is null then ''
+                 when jsonb_typeof(e.vn) = 'string' then e.vn #>> '{}' end as notes
+        from e
+        left join (values ('home_visit', 'Home visit', false),
+                          ('phone_call', 'Phone call', false),
+                          ('digital_meeting', 'Digital meeting', false),
+                          ('group_meeting', 'Group meeting', true),
+                          ('training', 'Training session', true)) as k (id, label, needs)
+            on jsonb_typeof(e.vk) = 'string' and k.id = e.vk #>> '{}'
+    ),
+    d as (
+        select f.*,
+            case
+                when f.parts is null or f.parts[1]::integer < 1
+                     or f.parts[2]::integer not between 1 and 12 or f.parts[3]::integer < 1
+                    then null
+                when f.parts[3]::integer <= extract(day from make_date(
+                         f.parts[1]::integer, f.parts[2]::integer, 1) + interval '1 month - 1 day')
+                    then make_date(f.parts[1]::integer, f.parts[2]::integer, f.parts[3]::integer)
+            end as activity_date
+        from f
+    ),
+    p as (
+        select d.*,
+            (d.vk is not null and jsonb_typeof(d.vk) not in ('null', 'string'))
+            or d.vd is null or jsonb_typeof(d.vd) = 'null' or d.activity_date is null
+            or d.minutes is null
+            or d.notes is null
+            or (d.vp is not null and d.participants is null) as malformed,
+            array_to_string(array[
+                case
+                    when d.vk is null or jsonb_typeof(d.vk) = 'null' or d.vk = '""'::jsonb
+                        then 'Choose the kind of activity.'
+                    when jsonb_typeof(d.vk) <> 'string'
+                        then format('Unknown activity kind %s.', d.vk)
+                    when d.label is null
+                        then format('Unknown activity kind %s.', private.py_repr(d.kind_text))
+                end,
+                case
+                    when d.vd is null or jsonb_typeof(d.vd) = 'null'
+                        then 'Enter the date of the activity.'
+                    when d.activity_date is null then 'Enter the date as a calendar date.'
+                end,
+                case
+                    when d.vm is null or jsonb_typeof(d.vm) = 'null'
+                        then 'Enter the duration in minutes.'
+                    when d.minutes is null then 'The duration must be a whole number.'
+                    when d.minutes not between 1 and 1440
+                        then 'The duration must be between 1 and 1440 minutes.'
+                end,
+                case
+                    when d.notes is null then 'Notes must be text.'
+                    when char_length(d.notes) > 2000
+                        then format('Notes can be at most 2000 characters (%s now).',
+                                    char_length(d.notes))
+                    when d.notes ~ '[\x01-\x08\x0b-\x1f\x7f]'
+                        then 'Notes contain an invisible control character; remove it.'
+                end,
+                case
+                    when not d.needs then
+                        case when d.vp is not null
+                             then 'Only group activities take a participant count.' end
+                    when d.vp is null then format('%s needs a participant count.', d.label)
+                    when d.participants is null
+                        then 'The participant count must be a whole number.'
+                    when d.participants not between 1 and 1000
+                        then 'The participant count must be between 1 and 1000.'
+                end
+            ], ' ') as problems
+        from d
+    )
+    select p.idx,
+           p.key,
+           p.el ->> 'submission_id',
+           p.el ->> 'mentor_id',
+           p.el ->> 'registered_by',
+           coalesce(p.kind_text, ''),
+           p.activity_date,
+           p.minutes,
+           p.notes,
+           p.participants,
+           case
+               when p.shape is not null or p.malformed then 'rejected'
+               when st.same
+                   then 'already_registered'
+               when st.id is not null then 'rejected'
+               when caller is null or p.el ->> 'registered_by' <> caller then 'rejected'
+               when a.active is null then 'rejected'
+               when not a.active then 'rejected'
+               when p.problems <> '' then 'rejected'
+           end,
+           case
+               when p.shape is not null or p.malformed then 'invalid'
+               when st.same
+                   then null
+               when st.id is not null then 'conflict'
+               when caller is null or p.el ->> 'registered_by' <> caller then 'forbidden'
+               when a.active is null then 'not_assigned'
+               when not a.active then 'paused'
+               when p.problems <> '' then 'invalid'
+           end,
+           case
+               when p.shape is not null then p.shape
+               when p.malformed then p.problems
+               when st.same
+                   then 'Already registered earlier.'
+               when st.id is not null
+                   then 'This record was already sent with different details; '
+                        'nothing was changed.'
+               when caller is null or p.el ->> 'registered_by' <> caller
+                   then 'You can only register activities as yourself.'
+               when a.active is null then 'This mentor is not assigned to you.'
+               when not a.active then format('%s is paused.', a.name)
+               when p.problems <> '' then p.problems
+           end,
+           case when p.shape is null and not p.malformed and st.same then st.id end,
+           p.shape is not null or p.malformed or st.id is not null
+    from p
+    left join lateral (
+        select pa.id::text as id,
+               pa.payload_hash = private.payload_hash(
+                   p.el ->> 'mentor_id', p.el ->> 'registered_by', coalesce(p.kind_text, ''),
+                   p.activity_date, p.minutes, p.notes, p.participants) as same
+        from proxy_activities pa
+        where pa.client_key = p.key and p.shape is null and not p.malformed
+    ) as st on true
+    left join lateral (
+        select m.name, m.active
+        from coordinator_mentors cm join mentors m on m.id = cm.mentor_id
+        where cm.coordinator_id = caller and cm.mentor_id = p.el ->> 'mentor_id'
+          and p.shape is null and not p.malformed
+    ) as a on true
+    order by p.idx
+$$;
+
+-- One batch, set-based: classify, insert, answer (see the top of this file). `caller` is
+-- private.caller_id(), read once by the caller of this function.
+create function private.register_batch(items jsonb, caller text)
+returns setof private.batch_answer
+language plpgsql volatile
+set search_path = public, pg_temp
+as $$
+declare
+    judged private.judged[];
+    firsts integer[];
+    keys text[];
+    ids text[];
+    element jsonb;
+    answer private.element_result;
+begin
+    begin
+        select coalesce(array_agg(j order by j.idx), '{}') into judged
+        from private.classify(items, caller) as j;
+        -- The first acceptable element of each key is inserted; a later one with the same key
+        -- is answered against it (a replay or a conflict), as one after the other would be.
+        with candidates as (
+            select distinct on (j.client_key) j.*
+            from unnest(judged) as j
+            where j.status is null
+            order by j.client_key, j.idx
+        ),
+        stored as (
+            insert into proxy_activities as pa (
+                client_key, submission_id, mentor_id, registered_by, kind, activity_date,
+                minutes, notes, participants
+            )
+            select c.client_key, c.submission_id, c.mentor_id, c.registered_by, c.kind,
+                   c.activity_date, c.minutes::integer, c.notes, c.participants::integer
+            from candidates c
+            order by c.client_key
+            on conflict on constraint proxy_activities_client_key_key do nothing
+            returning pa.client_key, pa.id
+        )
+        select coalesce(array_agg(c.idx), '{}'), coalesce(array_agg(s.client_key), '{}'),
+               coalesce(array_agg(s.id::text), '{}')
+        into firsts, keys, ids
+        from stored s join candidates c on c.client_key = s.client_key;
+    exception
+        -- query_canceled (a statement timeout) is not caught: it ends the whole call.
+        when others then
+            judged := null;
+    end;
+
+    if judged is null then
+        -- Something in the batch raised: judge each element alone, in its own subtransaction.
+        for i in 0 .. jsonb_array_length(items) - 1 loop
+            element := items -> i;
+            answer := private.register_element(element);
+            return next row(i, answer.client_key,
+                            case when jsonb_typeof(element) = 'object'
+                                 then element ->> 'mentor_id' end,
+                            answer.status, answer.record_id, answer.error_code,
+                            answer.error_message)::private.batch_answer;
+        end loop;
+        return;
+    end if;
+
+    -- `first`: the element whose insert stored its key in this call. `same`: the element's
+    -- payload is the stored row's (looked up for a key this call did not store for it).
+    return query
+        select x.idx,
+               x.client_key,
+               x.mentor_id,
+               case
+                   when x.settled then x.status
+                   when x.first = x.idx then 'registered'
+                   when x.judge and x.same then 'already_registered'
+                   when x.judge then 'rejected'
+                   when x.status is not null then x.status
+                   else 'rejected'  -- skipped, and the key is not the caller's to see
+               end,
+               case
+                   when x.settled then x.record_id
+                   when x.first = x.idx then x.new_id
+                   when x.judge and x.same then x.stored_id
+               end,
+               case
+                   when x.settled then x.error_code
+                   when x.first = x.idx then null
+                   when x.judge and x.same then null
+                   when x.judge then 'conflict'
+                   when x.status is not null then x.error_code
+                   else 'conflict'
+               end,
+               case
+                   when x.settled then x.error_message
+                   when x.first = x.idx then 'Registered.'
+                   when x.judge and x.same then 'Already registered earlier.'
+                   when x.status is not null and not x.judge then x.error_message
+                   else 'This record was already sent with different details; '
+                        'nothing was changed.'
+               end
+        from (
+            select j.*, m.first, m.id as new_id, st.id as stored_id,
+                   coalesce(m.first < j.idx or (j.status is null and st.id is not null), false)
+                       as judge,
+                   st.payload_hash = private.payload_hash(
+                       j.mentor_id, j.registered_by, j.kind, j.activity_date, j.minutes,
+                       j.notes, j.participants) as same
+            from unnest(judged) as j
+            left join unnest(firsts, keys, ids) as m (first, client_key, id)
+                on m.client_key = j.client_key
+            left join lateral (
+                select pa.id::text as id, pa.payload_hash
+                from proxy_activities pa
+                where pa.client_key = j.client_key and not j.settled
+                  and (m.first < j.idx or (m.first is null and j.status is null))
+            ) as st on true
+        ) as x
+        order by x.idx;
+end
+$$;
+
+create or replace function public.register_proxy_activities(records jsonb)
+returns table (
+    idx integer,
+    client_key text,
+    status text,
+    record_id text,
+    error_code text,
+    error_message text
+)
+language plpgsql volatile
+security invoker
+set search_path = public, pg_temp
+as $$
+begin
+    return query
+        select a.idx, a.client_key, a.status, a.record_id, a.error_code, a.error_message
+        from private.register_batch(private.batch_items(records), private.caller_id()) as a;
+end
+$$;
+
+-- All or nothing: the same answers when every record is registered or a replay; otherwise
+-- nothing is stored, the records that failed keep their answer and the others say they
+-- were rolled back (memory.py's rolled_back()).
+create or replace function public.register_proxy_activities_atomic(records jsonb)
+returns table (
+    idx integer,
+    client_key text,
+    status text,
+    record_id text,
+    error_code text,
+    error_message text
+)
+language plpgsql volatile
+security invoker
+set search_path = public, pg_temp
+as $$
+declare
+    items jsonb := private.batch_items(records);
+    answers private.batch_answer[] := '{}';
+    refused integer;
+    undone boolean := false;
+    message text;
+begin
+    begin
+        select coalesce(array_agg(a order by a.idx), '{}') into answers
+        from private.register_batch(items, private.caller_id()) as a;
+        if exists (select 1 from unnest(answers) a
+                   where a.status not in ('registered', 'already_registered')) then
+            raise exception 'not all records can be stored' using errcode = 'PXRBK';
+        end if;
+    exception when sqlstate 'PXRBK' then
+        undone := true;  -- everything of this block is rolled back
+    end;
+    select count(*) into refused from unnest(answers) a where a.status = 'rejected';
+    if refused > 0 then
+        message := format('Not saved: all or nothing, and %s other record(s) were refused.',
+                          refused);
+    else
+        message := 'Not saved: all or nothing, and another record hit a temporary problem.';
+    end if;
+    return query
+        select a.idx,
+               a.client_key,
+               case when undone and a.status in ('registered', 'already_registered')
+                    then case when refused > 0 then 'rejected' else 'failed' end
+                    else a.status end,
+               case when undone then null else a.record_id end,
+               case when undone and a.status in ('registered', 'already_registered')
+                    then case when refused > 0 then 'rolled_back' end
+                    else a.error_code end,
+               case when undone and a.status in ('registered', 'already_registered')
+                    then message
+                    else a.error_message end
+        from unnest(answers) as a
+        order by a.idx;
+end
+$$;
+
+-- The ledger travels with the batch: keep `submission` in the ledger (as
+-- ledger_record_submission does), register its records (as register_proxy_activities does:
+-- at most the per-call limit) and keep their outcomes (as ledger_record_outcomes does), in
+-- one call and one transaction: all of it, or none of it. `submission` is
+-- {"id", "coordinator_id", "kind", "records": [element, ...]}. One row per record, in input
+-- order, as register_proxy_activities answers; except that a record answered `failed` whose
+-- ledger outcome was `unknown` before this call (an earlier send may have landed) answers
+-- `unknown` (code no_answer) and its outcome is left for the client to settle. Another
+-- coordinator's submission id: insufficient_privilege, nothing stored.
+create function public.register_submission(submission jsonb)
+returns table (
+    idx integer,
+    client_key text,
+    status text,
+    record_id text,
+    error_code text,
+    error_message text
+)
+language plpgsql volatile
+security invoker
+set search_path = public, pg_temp
+as $$
+declare
+    sid text := submission ->> 'id';
+    items jsonb := private.batch_items(submission -> 'records');
+    answers private.batch_answer[];
+begin
+    perform public.ledger_record_submission(submission);
+    with doubted as (
+        select o.mentor_id from submission_outcomes o
+        where o.submission_id = sid and o.outcome = 'unknown'
+    )
+    select coalesce(array_agg(
+               case when a.status = 'failed' and a.mentor_id in (select mentor_id from doubted)
+                    then row(a.idx, a.client_key, a.mentor_id, 'unknown', null, 'no_answer',
+                             'Not saved now, but an earlier attempt may have landed.'
+                            )::private.batch_answer
+                    else a end
+               order by a.idx), '{}')
+    into answers
+    from private.register_batch(items, private.caller_id()) as a;
+    -- The ledger files outcomes by mentor; a mentor twice in one call keeps its first answer.
+    insert into submission_outcomes (submission_id, mentor_id, client_key, outcome, record_id,
+                                     code, message)
+    select distinct on (a.mentor_id)
+           sid, a.mentor_id, a.client_key, a.status, a.record_id, a.error_code,
+           coalesce(a.error_message, '')
+    from unnest(answers) as a
+    where a.mentor_id is not null and a.client_key is not null and a.status <> 'unknown'
+    order by a.mentor_id, a.idx
+    on conflict (submission_id, mentor_id) do update set
+        client_key = excluded.client_key, outcome = excluded.outcome,
+        record_id = excluded.record_id, code = excluded.code,
+        message = excluded.message, updated_at = now();
+    return query
+        select a.idx, a.client_key, a.status, a.record_id, a.error_code, a.error_message
+        from unnest(answers) as a
+        order by a.idx;
+end
+$$;
+
+-- 004's per-element path stays as the fallback of register_batch.
+revoke all on function private.classify(jsonb, text) from public;
+revoke all on function private.register_batch(jsonb, text) from public;
+revoke all on function public.register_submission(jsonb) from public, anon;
+grant execute on function private.classify(jsonb, text) to authenticated;
+grant execute on function private.register_batch(jsonb, text) to authenticated;
+grant execute on function public.register_submission(jsonb) to authenticated;
