@@ -38,6 +38,13 @@ as $$
         )::pg_catalog.text, 'UTF8')), 'hex')
 $$;
 
+-- A stored key is looked up as the caller's (row-level security filters on registered_by):
+-- with both columns in one index the lookup is an index probe per key whatever the planner
+-- believes about the table's size (a never-analyzed table looks tiny), never a walk through
+-- the caller's records. The index on registered_by alone (for its foreign key) is its prefix.
+create index proxy_activities_registered_by_key on proxy_activities (registered_by, client_key);
+drop index proxy_activities_registered_by;
+
 -- One element as classify judged it. `status` null: acceptable, to be inserted. `settled`:
 -- the answer was decided before any insert (malformed, or its key was stored already).
 create type private.judged as (
@@ -77,7 +84,7 @@ create function private.classify(items jsonb, caller text) returns setof private
 language sql stable
 set search_path = public, pg_temp
 as $$
-    with e as (
+    with e as materialized (
         select (t.n - 1)::integer as idx, t.el,
                t.el -> 'kind' as vk,
                t.el -> 'activity_date' as vd,
@@ -86,7 +93,7 @@ as $$
                nullif(t.el -> 'participants', 'null'::jsonb) as vp
         from jsonb_array_elements(items) with ordinality as t (el, n)
     ),
-    f as (
+    f as materialized (
         select e.idx, e.el, e.vk, e.vd, e.vm, e.vn, e.vp,
             case when jsonb_typeof(e.el -> 'client_key') = 'string'
                       and e.el ->> 'client_key' <> ''
@@ -122,7 +129,7 @@ as $$
                           ('training', 'Training session', true)) as k (id, label, needs)
             on jsonb_typeof(e.vk) = 'string' and k.id = e.vk #>> '{}'
     ),
-    d as (
+    d as materialized (
         select f.*,
             case
                 when f.parts is null or f.parts[1]::integer < 1
@@ -134,7 +141,7 @@ as $$
             end as activity_date
         from f
     ),
-    p as (
+    p as materialized (
         select d.*,
             (d.vk is not null and jsonb_typeof(d.vk) not in ('null', 'string'))
             or d.vd is null or jsonb_typeof(d.vd) = 'null' or d.activity_date is null
@@ -182,69 +189,82 @@ as $$
                 end
             ], ' ') as problems
         from d
+    ),
+    -- The stored keys this batch names, as row-level security shows them (one probe per key
+    -- in the index above, registered_by coming from the policy), and the
+    -- assignments of the mentors it names, each read once, then joined to the elements.
+    stored as materialized (
+        select pa.client_key, pa.id::text as id, pa.payload_hash
+        from proxy_activities pa
+        where pa.client_key = any (array(
+              select p.key from p where p.shape is null and not p.malformed))
+    ),
+    assigned as materialized (
+        select cm.mentor_id, m.name, m.active
+        from (select distinct p.el ->> 'mentor_id' as mentor_id
+              from p where p.shape is null and not p.malformed) as named
+        join coordinator_mentors cm
+            on cm.coordinator_id = caller and cm.mentor_id = named.mentor_id
+        join mentors m on m.id = cm.mentor_id
+    ),
+    q as materialized (
+        select p.*,
+               st.id as stored_id,
+               case when st.id is not null then st.payload_hash = private.payload_hash(
+                   p.el ->> 'mentor_id', p.el ->> 'registered_by', coalesce(p.kind_text, ''),
+                   p.activity_date, p.minutes, p.notes, p.participants) end as same,
+               a.name as mentor_name,
+               a.active
+        from p
+        left join stored st on st.client_key = p.key and p.shape is null and not p.malformed
+        left join assigned a on a.mentor_id = p.el ->> 'mentor_id'
+            and p.shape is null and not p.malformed
     )
-    select p.idx,
-           p.key,
-           p.el ->> 'submission_id',
-           p.el ->> 'mentor_id',
-           p.el ->> 'registered_by',
-           coalesce(p.kind_text, ''),
-           p.activity_date,
-           p.minutes,
-           p.notes,
-           p.participants,
+    select q.idx,
+           q.key,
+           q.el ->> 'submission_id',
+           q.el ->> 'mentor_id',
+           q.el ->> 'registered_by',
+           coalesce(q.kind_text, ''),
+           q.activity_date,
+           q.minutes,
+           q.notes,
+           q.participants,
            case
-               when p.shape is not null or p.malformed then 'rejected'
-               when st.same
-                   then 'already_registered'
-               when st.id is not null then 'rejected'
-               when caller is null or p.el ->> 'registered_by' <> caller then 'rejected'
-               when a.active is null then 'rejected'
-               when not a.active then 'rejected'
-               when p.problems <> '' then 'rejected'
+               when q.shape is not null or q.malformed then 'rejected'
+               when q.same then 'already_registered'
+               when q.stored_id is not null then 'rejected'
+               when caller is null or q.el ->> 'registered_by' <> caller then 'rejected'
+               when q.active is null then 'rejected'
+               when not q.active then 'rejected'
+               when q.problems <> '' then 'rejected'
            end,
            case
-               when p.shape is not null or p.malformed then 'invalid'
-               when st.same
-                   then null
-               when st.id is not null then 'conflict'
-               when caller is null or p.el ->> 'registered_by' <> caller then 'forbidden'
-               when a.active is null then 'not_assigned'
-               when not a.active then 'paused'
-               when p.problems <> '' then 'invalid'
+               when q.shape is not null or q.malformed then 'invalid'
+               when q.same then null
+               when q.stored_id is not null then 'conflict'
+               when caller is null or q.el ->> 'registered_by' <> caller then 'forbidden'
+               when q.active is null then 'not_assigned'
+               when not q.active then 'paused'
+               when q.problems <> '' then 'invalid'
            end,
            case
-               when p.shape is not null then p.shape
-               when p.malformed then p.problems
-               when st.same
-                   then 'Already registered earlier.'
-               when st.id is not null
+               when q.shape is not null then q.shape
+               when q.malformed then q.problems
+               when q.same then 'Already registered earlier.'
+               when q.stored_id is not null
                    then 'This record was already sent with different details; '
                         'nothing was changed.'
-               when caller is null or p.el ->> 'registered_by' <> caller
+               when caller is null or q.el ->> 'registered_by' <> caller
                    then 'You can only register activities as yourself.'
-               when a.active is null then 'This mentor is not assigned to you.'
-               when not a.active then format('%s is paused.', a.name)
-               when p.problems <> '' then p.problems
+               when q.active is null then 'This mentor is not assigned to you.'
+               when not q.active then format('%s is paused.', q.mentor_name)
+               when q.problems <> '' then q.problems
            end,
-           case when p.shape is null and not p.malformed and st.same then st.id end,
-           p.shape is not null or p.malformed or st.id is not null
-    from p
-    left join lateral (
-        select pa.id::text as id,
-               pa.payload_hash = private.payload_hash(
-                   p.el ->> 'mentor_id', p.el ->> 'registered_by', coalesce(p.kind_text, ''),
-                   p.activity_date, p.minutes, p.notes, p.participants) as same
-        from proxy_activities pa
-        where pa.client_key = p.key and p.shape is null and not p.malformed
-    ) as st on true
-    left join lateral (
-        select m.name, m.active
-        from coordinator_mentors cm join mentors m on m.id = cm.mentor_id
-        where cm.coordinator_id = caller and cm.mentor_id = p.el ->> 'mentor_id'
-          and p.shape is null and not p.malformed
-    ) as a on true
-    order by p.idx
+           case when q.same then q.stored_id end,
+           q.shape is not null or q.malformed or q.stored_id is not null
+    from q
+    order by q.idx
 $$;
 
 -- One batch, set-based: classify, insert, answer (see the top of this file). `caller` is
