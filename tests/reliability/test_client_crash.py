@@ -184,9 +184,9 @@ def test_killed_mid_chunks_then_retry_failed_settles_the_rest(crash_site: CrashS
 
 
 def test_the_next_bulk_reconciles_a_killed_submission_first(crash_site: CrashSite) -> None:
-    """Until another command enters the bulk screen, ``show`` of a killed submission says
-    each record has no answer yet (unknown: not reconciled, but nothing false). The next
-    ``bulk`` settles it first, from the ledger and the table: ``show`` then has every
+    """The rpc call keeps the ledger in the same transaction as the records, so ``show`` of a
+    submission killed after its call committed already has each record registered, before
+    any reconciliation. The next ``bulk`` changes nothing of it: ``show`` still has every
     record registered under the one stored, and ``retry-failed ID`` has nothing to send."""
     status = crash_site.bulk_killed_when(
         lambda kill: crash_site.proxy.cut_after_commit(1, then=kill)
@@ -199,8 +199,8 @@ def test_the_next_bulk_reconciles_a_killed_submission_first(crash_site: CrashSit
     after = crash_site.proxyreg("show", killed, "--json")
     retried = crash_site.proxyreg("retry-failed", killed, "--json")
 
-    assert before.status == 3, before.err
-    assert {row["status"] for row in before.json()["results"]} == {"unknown"}
+    assert before.status == 0, before.err
+    assert {row["status"] for row in before.json()["results"]} == {"registered"}
     assert later.status == 0, later.err
     assert after.status == 0, after.err
     assert retried.status == 0, retried.err

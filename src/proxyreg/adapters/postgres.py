@@ -17,6 +17,7 @@ the same (``invalid`` for notes, ``not_assigned`` for a mentor id, …).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -320,18 +321,42 @@ class PostgresRepository(Closable):
         if len(records) > self._max_batch_size:
             raise BatchTooLargeError(len(records), self._max_batch_size)
 
-    async def _call(
-        self, function: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
-        query = (
-            "SELECT idx, status, record_id, error_code, error_message"
-            f" FROM {function}(records => %s) ORDER BY idx"
-        )
-        payload = Jsonb([rpc_element(r) for r in records])
+    async def register_submission(self, submission: Submission) -> tuple[RecordResult, ...]:
+        self._check_size(submission.records)
+        entry = {
+            "id": submission.id,
+            "coordinator_id": submission.coordinator_id,
+            "kind": submission.kind,
+            "records": [rpc_element(r) for r in submission.records],
+        }
         try:
-            async with self.session() as conn:
-                cursor = await conn.execute(query.encode(), (payload,))
-                rows = await cursor.fetchall()
+            return await self._call("register_submission", submission.records, entry)
+        except InsufficientPrivilege as exc:
+            raise PermissionError(
+                f"Submission {submission.id!r} is not {self._coordinator_id}'s to record."
+            ) from exc
+
+    async def _call(
+        self, function: str, records: Sequence[ProxyRecord], argument: object | None = None
+    ) -> tuple[RecordResult, ...]:
+        """One call in one exchange: role, claims, timeout, the call and its transaction are
+        one simple-query string (one round trip), bound client-side."""
+        name = "submission" if function == "register_submission" else "records"
+        call = (
+            "BEGIN; SET LOCAL ROLE authenticated;"
+            " SELECT set_config('request.jwt.claims', %s, true),"
+            " set_config('statement_timeout', %s, true);"
+            " SELECT idx, status, record_id, error_code, error_message"
+            f" FROM {function}({name} => %s) ORDER BY idx; COMMIT"
+        )
+        payload = Jsonb([rpc_element(r) for r in records] if argument is None else argument)
+        try:
+            async with self._pool.connection() as conn:
+                rows = await _one_exchange(
+                    conn, call, (self._claims, str(self._statement_timeout_ms), payload)
+                )
+        except QueryCanceled as exc:
+            raise TimeoutError(f"PostgreSQL cancelled the statement: {exc}") from exc
         except psycopg.Error as exc:
             if exc.sqlstate == BATCH_TOO_LARGE:
                 raise BatchTooLargeError(len(records), _server_limit(exc, len(records))) from exc
@@ -516,6 +541,27 @@ async def _ledger_entry(conn: AsyncConnection[TupleRow], submission_id: str) -> 
         for r in await cursor.fetchall()
     }
     return LedgerEntry(Submission(head[0], head[1], records, head[2]), outcomes)
+
+
+async def _one_exchange(
+    conn: AsyncConnection[TupleRow], query: str, params: Sequence[object]
+) -> list[TupleRow]:
+    """Run a string of statements as one simple query; the rows of the one that has an
+    ``idx`` column. On an error the transaction the string opened is rolled back."""
+    cursor = psycopg.AsyncClientCursor(conn)
+    try:
+        await cursor.execute(query.encode(), params)
+        rows: list[TupleRow] = []
+        while True:
+            if cursor.description is not None and cursor.description[0].name == "idx":
+                rows = await cursor.fetchall()
+            if not cursor.nextset():
+                return rows
+    except psycopg.Error:
+        if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.Error):  # a broken connection is the pool's to drop
+                await conn.execute("ROLLBACK")
+        raise
 
 
 def _server_limit(exc: psycopg.Error, fallback: int) -> int:

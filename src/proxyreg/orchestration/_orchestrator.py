@@ -15,7 +15,13 @@ from proxyreg.orchestration._ledger import LedgerWriter
 from proxyreg.orchestration._retry import Deadline, Retrier, RetryPolicy, Sleep
 from proxyreg.orchestration._sending import NO_ANSWER, Sending
 from proxyreg.orchestration._strategies import RpcStrategy, Strategy
-from proxyreg.ports import ProxyRepository
+from proxyreg.ports import (
+    BatchTooLargeError,
+    BatchUnsupportedError,
+    ProxyRepository,
+    SubmissionBatchRepository,
+    TransientError,
+)
 
 NOT_SAVED = "not_saved"
 NOT_SENT = "not_sent"
@@ -73,6 +79,8 @@ class BulkRegistrationOrchestrator:
         # Marked as being sent from the start, so a restore meanwhile does not reconcile it.
         live = self._live.setdefault(submission.id, {})
         live.clear()
+        if await self._in_one_call(submission, on_result, cancelled, live):
+            return
         try:
             earlier = await self.repository.ledger_entry(submission.id)
         except Exception as error:  # nothing sent now; an earlier attempt may have landed
@@ -140,6 +148,90 @@ class BulkRegistrationOrchestrator:
                     settle(record, result)
         finally:
             del self._live[submission.id]
+
+    async def _in_one_call(
+        self,
+        submission: Submission,
+        on_result: ResultSink,
+        cancelled: asyncio.Event | None,
+        live: dict[str, RecordResult],
+    ) -> bool:
+        """The ledger and the records in one call, when the backend has it
+        (`SubmissionBatchRepository`), the strategy is rpc and the submission fits one call.
+
+        False, with nothing reported and nothing stored, when the separate calls must run
+        instead (no such call, cancelled already, or the call refused whole). A call left in
+        doubt stored the records and their ledger rows together or not at all: its records
+        are reconciled, and the ledger written from here only for them.
+        """
+        try:
+            done = await self._send_in_one_call(submission, on_result, cancelled, live)
+        except BaseException:
+            del self._live[submission.id]
+            raise
+        if done:
+            del self._live[submission.id]
+        return done
+
+    async def _send_in_one_call(
+        self,
+        submission: Submission,
+        on_result: ResultSink,
+        cancelled: asyncio.Event | None,
+        live: dict[str, RecordResult],
+    ) -> bool:
+        repository = self.repository
+        if not (
+            isinstance(repository, SubmissionBatchRepository)
+            and isinstance(self.strategy, RpcStrategy)
+            and 0 < len(submission.records) <= repository.max_batch_size
+            and not (cancelled is not None and cancelled.is_set())
+        ):
+            return False
+        retrier = Retrier(self.policy, Deadline(self.policy.total_timeout), self._rng, self._sleep)
+        results: Sequence[RecordResult] | None
+        try:
+            results = await retrier.run(
+                lambda: repository.register_submission(submission), lambda _: False
+            )
+        except (TransientError, BatchUnsupportedError, BatchTooLargeError, PermissionError):
+            return False
+        except Exception:  # no answer: everything in doubt
+            results = None
+        total = len(submission.records)
+
+        def settle(record: ProxyRecord, result: RecordResult) -> None:
+            live[record.mentor_id] = result
+            on_result(record.mentor_id, result)
+            if self._bus is not None:
+                self._bus.publish(SubmissionProgressed(submission.id, len(live), total))
+
+        doubtful = list(submission.records) if results is None else []
+        answered = () if results is None else zip(submission.records, results, strict=True)
+        for record, result in answered:
+            if record.mentor_id in live:
+                continue  # one outcome per mentor, as the ledger keeps it
+            if result.outcome is Outcome.UNKNOWN:
+                doubtful.append(record)
+            else:
+                settle(record, result)  # the server kept it in the ledger already
+        if not doubtful:
+            return True
+        settled = await self._reconcile(doubtful)
+        kept = True  # the ledger holds the submission (the call committed)
+        if results is None:
+            try:
+                async with asyncio.timeout(self.policy.attempt_timeout):
+                    await repository.record_submission(submission)
+            except Exception:
+                kept = False  # unreachable: the ledger stays behind the screen
+        ledger = LedgerWriter(repository, submission.id)
+        async with ledger.running():
+            for record, result in settled:
+                settle(record, result)
+                if kept:
+                    ledger.add(record.mentor_id, result)
+        return True
 
     async def _reconcile(
         self, records: Sequence[ProxyRecord], failed: Mapping[str, RecordResult] | None = None
