@@ -186,6 +186,7 @@ class SupabaseRepository(Closable):
         coordinator_id: str,
         *,
         max_batch_size: int = 500,
+        ledger_in_call: bool = False,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError(f"max_batch_size must be at least 1, got {max_batch_size}.")
@@ -193,6 +194,9 @@ class SupabaseRepository(Closable):
         self._http = http
         self._coordinator_id = coordinator_id
         self._max_batch_size = max_batch_size
+        # register_submission is sent only when asked for, and until the server says it has
+        # no such function; otherwise it refuses at once (no request): the separate calls run.
+        self._submission_call = ledger_in_call
 
     @classmethod
     async def open(
@@ -204,11 +208,15 @@ class SupabaseRepository(Closable):
         timeout: float = 10.0,
         connect_timeout: float = 5.0,
         max_batch_size: int = 500,
+        ledger_in_call: bool = False,
     ) -> SupabaseRepository:
         """A repository on the project at ``url``, acting as the access token's coordinator.
 
         ``timeout`` bounds each read of an answer: past it the call's records are in doubt
-        (keep it below the orchestrator's attempt timeout). Closed by `close`.
+        (keep it below the orchestrator's attempt timeout). With ``ledger_in_call`` an rpc
+        submission that fits one call is one request (``register_submission``: the ledger,
+        the records and their outcomes in one transaction); without it, the separate calls.
+        Closed by `close`.
         """
         coordinator_id = token_subject(access_token)
         http = httpx.AsyncClient(
@@ -227,7 +235,13 @@ class SupabaseRepository(Closable):
         except BaseException:
             await http.aclose()
             raise
-        return cls(client, http, coordinator_id, max_batch_size=max_batch_size)
+        return cls(
+            client,
+            http,
+            coordinator_id,
+            max_batch_size=max_batch_size,
+            ledger_in_call=ledger_in_call,
+        )
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -315,6 +329,36 @@ class SupabaseRepository(Closable):
         if not records:
             return ()
         return await self._call("register_proxy_activities_atomic", records, batch=True)
+
+    async def register_submission(self, submission: Submission) -> tuple[RecordResult, ...]:
+        """The submission, its records and their outcomes in one request (see the port)."""
+        self._check_size(submission.records)
+        if not self._submission_call:
+            raise BatchUnsupportedError("register_submission is not in use for this server.")
+        entry = {
+            "id": submission.id,
+            "coordinator_id": submission.coordinator_id,
+            "kind": submission.kind,
+            "records": [rpc_element(r) for r in submission.records],
+        }
+        query = self._client.rpc("register_submission", {"submission": entry})
+        try:
+            rows = await self._send(query)
+        except ServerError:
+            raise  # no answer to rely on: the records and their ledger rows are in doubt
+        except ApiError as error:
+            if error.status in RETRYABLE_STATUSES:
+                raise TransientError(error.status, error.message, error.retry_after) from error
+            if error.status == 413:
+                limit = _limit_in(error.details) or self._max_batch_size
+                raise BatchTooLargeError(len(submission.records), limit) from error
+            if error.status == 404 and error.code == _FUNCTION_NOT_FOUND:
+                self._submission_call = False
+                raise BatchUnsupportedError(error.message) from error
+            if error.status in (401, 403):
+                raise PermissionError(error.message) from error
+            raise
+        return _results("register_submission", submission.records, rows)
 
     def _check_size(self, records: Sequence[ProxyRecord]) -> None:
         if len(records) > self._max_batch_size:
