@@ -265,14 +265,22 @@ class PostgresRepository(Closable):
         back, so nothing of it was stored.
         """
         try:
-            async with self._pool.connection() as conn, conn.transaction():
-                await conn.execute("SET LOCAL ROLE authenticated")
-                await conn.execute(
-                    "SELECT set_config('request.jwt.claims', %s, true),"
-                    " set_config('statement_timeout', %s, true)",
+            async with self._pool.connection() as conn:
+                # BEGIN, the role and the claims in one exchange (one simple query).
+                await psycopg.AsyncClientCursor(conn).execute(
+                    b"BEGIN; SET LOCAL ROLE authenticated;"
+                    b" SELECT set_config('request.jwt.claims', %s, true),"
+                    b" set_config('statement_timeout', %s, true)",
                     (self._claims, str(self._statement_timeout_ms)),
                 )
-                yield conn
+                try:
+                    yield conn
+                except BaseException:
+                    if not conn.closed:
+                        with contextlib.suppress(psycopg.Error):
+                            await conn.execute("ROLLBACK")
+                    raise
+                await conn.execute("COMMIT")
         except QueryCanceled as exc:
             raise TimeoutError(f"PostgreSQL cancelled the statement: {exc}") from exc
 
