@@ -40,7 +40,7 @@ from postgrest import APIResponse
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from proxyreg._closable import Closable
-from proxyreg.adapters._pg_wire import pg_text, rpc_element
+from proxyreg.adapters._pg_wire import ledger_entry_of, pg_text, rpc_element
 from proxyreg.domain import (
     Coordinator,
     LedgerEntry,
@@ -450,7 +450,7 @@ class SupabaseRepository(Closable):
 
     async def _entries(self, **filters: object) -> list[LedgerEntry]:
         found = await self._read(self._client.rpc("ledger_entries", dict(filters)))
-        return [_ledger_entry(item) for item in found]
+        return [ledger_entry_of(item) for item in found]
 
 
 def _results(function: str, records: Sequence[ProxyRecord], rows: Any) -> tuple[RecordResult, ...]:
@@ -475,33 +475,3 @@ def _limit_in(details: str | None) -> int | None:
         if name == "limit" and value.isdigit():
             return int(value)
     return None
-
-
-def _ledger_entry(item: Mapping[str, Any]) -> LedgerEntry:
-    records = tuple(
-        ProxyRecord(
-            client_key=r["client_key"],
-            submission_id=r["submission_id"],
-            mentor_id=r["mentor_id"],
-            registered_by=r["registered_by"],
-            kind=r["kind"],
-            date=dt.date.fromisoformat(r["activity_date"]),
-            minutes=r["minutes"],
-            notes=r["notes"],
-            participants=r["participants"],
-        )
-        for r in item["records"]
-    )
-    outcomes = {
-        o["mentor_id"]: RecordResult(
-            o["client_key"],
-            Outcome(o["outcome"]),
-            o["record_id"],
-            code=o["code"],
-            message=o["message"],
-        )
-        for o in item["outcomes"]
-    }
-    return LedgerEntry(
-        Submission(item["id"], item["coordinator_id"], records, item["kind"]), outcomes
-    )
