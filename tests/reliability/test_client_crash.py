@@ -139,10 +139,11 @@ def test_killed_after_the_server_committed_then_retry_failed_reconciles(
 def test_killed_with_the_request_in_flight_then_retry_failed_sends_it(
     crash_site: CrashSite,
 ) -> None:
-    """``bulk`` dies as its batch reaches the server, before the commit: the server rolls it
-    back. ``retry-failed`` finds nothing landed, resends every record once, with the same
-    keys, and ``show`` agrees with the table."""
-    status = crash_site.bulk_killed_when(crash_site.proxy.on_registration)
+    """``bulk --strategy chunked`` dies as its first batch reaches the server, before the
+    commit: the server rolls it back. ``retry-failed`` resends what did not land once, with
+    the same keys, and ``show`` agrees with the table. (An rpc submission keeps its ledger in
+    the call's own transaction: killed before the commit, neither is kept.)"""
+    status = crash_site.bulk_killed_when(crash_site.proxy.on_registration, "--strategy", "chunked")
     assert status == -signal.SIGKILL
     (submission,) = crash_site.submission_ids()
 

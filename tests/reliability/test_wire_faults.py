@@ -191,7 +191,7 @@ def test_a_slow_network_times_calls_out_without_harm(faulty_server: FaultyServer
     during: dict[str, int] = {}
 
     async def scenario(screen: CoordinatorScreen) -> None:
-        faulty_server.proxy.delay(0.1)
+        faulty_server.proxy.delay(0.35)  # a call is one round trip: slower than 0.3 s
         await screen.submit(mentor_ids(16), ChunkedStrategy())
         during.update(screen.statuses())
         faulty_server.proxy.delay(0.0)
