@@ -47,6 +47,7 @@ drop index proxy_activities_registered_by;
 
 -- One element as classify judged it. `status` null: acceptable, to be inserted. `settled`:
 -- the answer was decided before any insert (malformed, or its key was stored already).
+-- `first_idx`: the first acceptable element with the same key (the one that is inserted).
 create type private.judged as (
     idx integer,
     client_key text,
@@ -62,7 +63,8 @@ create type private.judged as (
     error_code text,
     error_message text,
     record_id text,
-    settled boolean
+    settled boolean,
+    first_idx integer
 );
 
 -- One answer: the batch's row, with the mentor the ledger files it under.
@@ -220,6 +222,8 @@ as $$
         left join assigned a on a.mentor_id = p.el ->> 'mentor_id'
             and p.shape is null and not p.malformed
     )
+    select r.*, min(r.idx) filter (where r.status is null) over (partition by r.client_key)
+    from (
     select q.idx,
            q.key,
            q.el ->> 'submission_id',
@@ -262,13 +266,20 @@ as $$
                when q.problems <> '' then q.problems
            end,
            case when q.same then q.stored_id end,
-           q.shape is not null or q.malformed or q.stored_id is not null
+           q.shape is not null or q.malformed or q.stored_id is not null as settled
     from q
-    order by q.idx
+    ) as r (idx, client_key, submission_id, mentor_id, registered_by, kind, activity_date,
+            minutes, notes, participants, status, error_code, error_message, record_id,
+            settled)
+    order by r.idx
 $$;
 
 -- One batch, set-based: classify, insert, answer (see the top of this file). `caller` is
--- private.caller_id(), read once by the caller of this function.
+-- private.caller_id(), read once by the caller of this function. The statements that read
+-- or write tables are run with EXECUTE, planned at each call with the tables as they are
+-- now: a plan cached while a table was nearly empty would outlive it (a connection keeps
+-- a function's plans), and no ANALYZE may be needed to replace it. The others work on
+-- the call's own values only; what they look up by key is a jsonb object (a map).
 create function private.register_batch(items jsonb, caller text)
 returns setof private.batch_answer
 language plpgsql volatile
@@ -276,39 +287,34 @@ set search_path = public, pg_temp
 as $$
 declare
     judged private.judged[];
-    firsts integer[];
-    keys text[];
-    ids text[];
+    inserted jsonb;
+    pending text[];
+    stored jsonb := '{}';
     element jsonb;
     answer private.element_result;
 begin
     begin
         select coalesce(array_agg(j order by j.idx), '{}') into judged
         from private.classify(items, caller) as j;
-        -- The first acceptable element of each key is inserted; a later one with the same key
-        -- is answered against it (a replay or a conflict), as one after the other would be.
-        with candidates as (
-            select distinct on (j.client_key) j.*
-            from unnest(judged) as j
-            where j.status is null
-            order by j.client_key, j.idx
-        ),
-        stored as (
-            insert into proxy_activities as pa (
-                client_key, submission_id, mentor_id, registered_by, kind, activity_date,
-                minutes, notes, participants
+        -- The first acceptable element of each key is inserted (in key order: two calls with
+        -- the same keys lock them in the same order); a later one with the same key is
+        -- answered against it, a replay or a conflict, as one after the other would be.
+        execute $sql$
+            with stored as (
+                insert into proxy_activities as pa (
+                    client_key, submission_id, mentor_id, registered_by, kind, activity_date,
+                    minutes, notes, participants
+                )
+                select j.client_key, j.submission_id, j.mentor_id, j.registered_by, j.kind,
+                       j.activity_date, j.minutes::integer, j.notes, j.participants::integer
+                from unnest($1::private.judged[]) as j
+                where j.status is null and j.first_idx = j.idx
+                order by j.client_key
+                on conflict on constraint proxy_activities_client_key_key do nothing
+                returning pa.client_key, pa.id
             )
-            select c.client_key, c.submission_id, c.mentor_id, c.registered_by, c.kind,
-                   c.activity_date, c.minutes::integer, c.notes, c.participants::integer
-            from candidates c
-            order by c.client_key
-            on conflict on constraint proxy_activities_client_key_key do nothing
-            returning pa.client_key, pa.id
-        )
-        select coalesce(array_agg(c.idx), '{}'), coalesce(array_agg(s.client_key), '{}'),
-               coalesce(array_agg(s.id::text), '{}')
-        into firsts, keys, ids
-        from stored s join candidates c on c.client_key = s.client_key;
+            select coalesce(jsonb_object_agg(s.client_key, s.id::text), '{}') from stored s
+        $sql$ into inserted using judged;
     exception
         -- query_canceled (a statement timeout) is not caught: it ends the whole call.
         when others then
@@ -329,57 +335,74 @@ begin
         return;
     end if;
 
-    -- `first`: the element whose insert stored its key in this call. `same`: the element's
-    -- payload is the stored row's (looked up for a key this call did not store for it).
+    -- The keys to judge against the stored row: a later element of a key stored in this
+    -- call, and an acceptable element whose insert was skipped (stored meanwhile by a
+    -- concurrent call, now committed, or a key the caller may not see).
+    select array_agg(distinct j.client_key) into pending
+    from unnest(judged) as j
+    where not j.settled
+      and ((j.status is null and not (j.first_idx = j.idx and inserted ? j.client_key))
+           or (j.first_idx < j.idx and inserted ? j.client_key));
+    if pending is not null then
+        execute $sql$
+            select coalesce(jsonb_object_agg(pa.client_key,
+                                             jsonb_build_array(pa.id::text, pa.payload_hash)),
+                            '{}')
+            from proxy_activities pa
+            where pa.client_key = any ($1)
+        $sql$ into stored using pending;
+    end if;
+
     return query
         select x.idx,
                x.client_key,
                x.mentor_id,
                case
                    when x.settled then x.status
-                   when x.first = x.idx then 'registered'
+                   when x.mine then 'registered'
                    when x.judge and x.same then 'already_registered'
                    when x.judge then 'rejected'
-                   when x.status is not null then x.status
-                   else 'rejected'  -- skipped, and the key is not the caller's to see
+                   else x.status
                end,
                case
                    when x.settled then x.record_id
-                   when x.first = x.idx then x.new_id
-                   when x.judge and x.same then x.stored_id
+                   when x.mine then inserted ->> x.client_key
+                   when x.judge and x.same then stored -> x.client_key ->> 0
                end,
                case
                    when x.settled then x.error_code
-                   when x.first = x.idx then null
+                   when x.mine then null
                    when x.judge and x.same then null
                    when x.judge then 'conflict'
-                   when x.status is not null then x.error_code
-                   else 'conflict'
+                   else x.error_code
                end,
                case
                    when x.settled then x.error_message
-                   when x.first = x.idx then 'Registered.'
+                   when x.mine then 'Registered.'
                    when x.judge and x.same then 'Already registered earlier.'
-                   when x.status is not null and not x.judge then x.error_message
-                   else 'This record was already sent with different details; '
-                        'nothing was changed.'
+                   when x.judge
+                       then 'This record was already sent with different details; '
+                            'nothing was changed.'
+                   else x.error_message
                end
         from (
-            select j.*, m.first, m.id as new_id, st.id as stored_id,
-                   coalesce(m.first < j.idx or (j.status is null and st.id is not null), false)
-                       as judge,
-                   st.payload_hash = private.payload_hash(
-                       j.mentor_id, j.registered_by, j.kind, j.activity_date, j.minutes,
-                       j.notes, j.participants) as same
+            select j.*,
+                   y.mine,
+                   y.judge,
+                   case when y.judge and stored ? j.client_key
+                        then (stored -> j.client_key ->> 1) = private.payload_hash(
+                                 j.mentor_id, j.registered_by, j.kind, j.activity_date,
+                                 j.minutes, j.notes, j.participants)
+                   end as same
             from unnest(judged) as j
-            left join unnest(firsts, keys, ids) as m (first, client_key, id)
-                on m.client_key = j.client_key
-            left join lateral (
-                select pa.id::text as id, pa.payload_hash
-                from proxy_activities pa
-                where pa.client_key = j.client_key and not j.settled
-                  and (m.first < j.idx or (m.first is null and j.status is null))
-            ) as st on true
+            cross join lateral (
+                select not j.settled and j.status is null and j.first_idx = j.idx
+                           and inserted ? j.client_key as mine,
+                       not j.settled
+                           and ((j.status is null
+                                 and not (j.first_idx = j.idx and inserted ? j.client_key))
+                                or (j.first_idx < j.idx and inserted ? j.client_key)) as judge
+            ) as y
         ) as x
         order by x.idx;
 end
