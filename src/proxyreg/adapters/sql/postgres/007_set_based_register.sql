@@ -486,6 +486,58 @@ begin
 end
 $$;
 
+-- Keep a submission in the ledger: 005's ledger_record_submission, its statements planned
+-- at each call (EXECUTE) so that none keeps a plan made while the ledger tables were nearly
+-- empty (the check for mentors already held ran once per element).
+create or replace function public.ledger_record_submission(submission jsonb) returns void
+language plpgsql volatile
+security invoker
+set search_path = public, pg_temp
+as $$
+declare
+    sid text := submission ->> 'id';
+    visible boolean;
+    last_position integer;
+begin
+    execute 'insert into submissions (id, coordinator_id, kind) values ($1, $2, $3)'
+            ' on conflict (id) do nothing'
+        using sid, submission ->> 'coordinator_id', submission ->> 'kind';
+    -- One recorder per submission at a time: positions stay dense and unique.
+    perform pg_advisory_xact_lock(hashtextextended('proxyreg.submission:' || sid, 0));
+    execute 'select exists (select 1 from submissions s where s.id = $1)' into visible using sid;
+    if not visible then
+        raise exception 'Submission % belongs to another coordinator.', sid
+            using errcode = 'insufficient_privilege';
+    end if;
+    execute 'select coalesce(max(r.position), -1) from submission_records r'
+            ' where r.submission_id = $1'
+        into last_position using sid;
+    execute $sql$
+        insert into submission_records (
+            submission_id, position, client_key, record_submission_id, mentor_id,
+            registered_by, kind, activity_date, minutes, notes, participants
+        )
+        select $1,
+               $3 + (row_number() over (order by e.n))::integer,
+               e.r ->> 'client_key',
+               e.r ->> 'submission_id',
+               e.r ->> 'mentor_id',
+               e.r ->> 'registered_by',
+               e.r ->> 'kind',
+               (e.r ->> 'activity_date')::date,
+               (e.r ->> 'minutes')::bigint,
+               coalesce(e.r ->> 'notes', ''),
+               (e.r ->> 'participants')::bigint
+        from jsonb_array_elements($2 -> 'records') with ordinality as e (r, n)
+        where $3 < 0 or not exists (
+            select 1 from submission_records k
+            where k.submission_id = $1 and k.mentor_id = e.r ->> 'mentor_id'
+        )
+        order by e.n
+    $sql$ using sid, submission, last_position;
+end
+$$;
+
 -- The ledger travels with the batch: keep `submission` in the ledger (as
 -- ledger_record_submission does), register its records (as register_proxy_activities does:
 -- at most the per-call limit) and keep their outcomes (as ledger_record_outcomes does), in
@@ -511,15 +563,16 @@ as $$
 declare
     sid text := submission ->> 'id';
     items jsonb := private.batch_items(submission -> 'records');
+    doubted jsonb;
     answers private.batch_answer[];
 begin
     perform public.ledger_record_submission(submission);
-    with doubted as (
-        select o.mentor_id from submission_outcomes o
-        where o.submission_id = sid and o.outcome = 'unknown'
-    )
+    execute $sql$
+        select coalesce(jsonb_object_agg(o.mentor_id, true), '{}')
+        from submission_outcomes o where o.submission_id = $1 and o.outcome = 'unknown'
+    $sql$ into doubted using sid;
     select coalesce(array_agg(
-               case when a.status = 'failed' and a.mentor_id in (select mentor_id from doubted)
+               case when a.status = 'failed' and doubted ? a.mentor_id
                     then row(a.idx, a.client_key, a.mentor_id, 'unknown', null, 'no_answer',
                              'Not saved now, but an earlier attempt may have landed.'
                             )::private.batch_answer
@@ -528,18 +581,20 @@ begin
     into answers
     from private.register_batch(items, private.caller_id()) as a;
     -- The ledger files outcomes by mentor; a mentor twice in one call keeps its first answer.
-    insert into submission_outcomes (submission_id, mentor_id, client_key, outcome, record_id,
-                                     code, message)
-    select distinct on (a.mentor_id)
-           sid, a.mentor_id, a.client_key, a.status, a.record_id, a.error_code,
-           coalesce(a.error_message, '')
-    from unnest(answers) as a
-    where a.mentor_id is not null and a.client_key is not null and a.status <> 'unknown'
-    order by a.mentor_id, a.idx
-    on conflict (submission_id, mentor_id) do update set
-        client_key = excluded.client_key, outcome = excluded.outcome,
-        record_id = excluded.record_id, code = excluded.code,
-        message = excluded.message, updated_at = now();
+    execute $sql$
+        insert into submission_outcomes (submission_id, mentor_id, client_key, outcome,
+                                         record_id, code, message)
+        select distinct on (a.mentor_id)
+               $1, a.mentor_id, a.client_key, a.status, a.record_id, a.error_code,
+               coalesce(a.error_message, '')
+        from unnest($2::private.batch_answer[]) as a
+        where a.mentor_id is not null and a.client_key is not null and a.status <> 'unknown'
+        order by a.mentor_id, a.idx
+        on conflict (submission_id, mentor_id) do update set
+            client_key = excluded.client_key, outcome = excluded.outcome,
+            record_id = excluded.record_id, code = excluded.code,
+            message = excluded.message, updated_at = now()
+    $sql$ using sid, answers;
     return query
         select a.idx, a.client_key, a.status, a.record_id, a.error_code, a.error_message
         from unnest(answers) as a
