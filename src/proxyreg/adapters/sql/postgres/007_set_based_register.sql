@@ -86,111 +86,123 @@ create function private.classify(items jsonb, caller text) returns setof private
 language sql stable
 set search_path = public, pg_temp
 as $$
-    with e as materialized (
-        select (t.n - 1)::integer as idx, t.el,
-               t.el -> 'kind' as vk,
-               t.el -> 'activity_date' as vd,
-               t.el -> 'minutes' as vm,
-               t.el -> 'notes' as vn,
-               nullif(t.el -> 'participants', 'null'::jsonb) as vp
+    -- Each element's fields, checks and problems, computed once per element in one pass
+    -- (each lateral step is fenced by OFFSET 0, so no expression is copied into the next).
+    with p as materialized (
+        select (t.n - 1)::integer as idx, t.el, a.*, b.*, c.*, d.*
         from jsonb_array_elements(items) with ordinality as t (el, n)
-    ),
-    f as materialized (
-        select e.idx, e.el, e.vk, e.vd, e.vm, e.vn, e.vp,
-            case when jsonb_typeof(e.el -> 'client_key') = 'string'
-                      and e.el ->> 'client_key' <> ''
-                 then e.el ->> 'client_key' end as key,
-            case
-                when jsonb_typeof(e.el) is distinct from 'object'
-                    then 'This record is malformed: expected an object.'
-                when jsonb_typeof(e.el -> 'client_key') is distinct from 'string'
-                     or e.el ->> 'client_key' = ''
-                    then 'This record is malformed: it has no client_key.'
-                when jsonb_typeof(e.el -> 'mentor_id') is distinct from 'string'
-                    then 'This record is malformed: mentor_id must be text.'
-                when jsonb_typeof(e.el -> 'registered_by') is distinct from 'string'
-                    then 'This record is malformed: registered_by must be text.'
-                when jsonb_typeof(e.el -> 'submission_id') not in ('string', 'null')
-                    then 'This record is malformed: submission_id must be text.'
-            end as shape,
-            k.label, coalesce(k.needs, false) as needs,
-            case when jsonb_typeof(e.vk) = 'string' then e.vk #>> '{}' end as kind_text,
-            case when jsonb_typeof(e.vd) = 'string'
-                 then regexp_match(e.vd #>> '{}', '^(\d{4})-(\d{2})-(\d{2})$') end as parts,
-            case when jsonb_typeof(e.vm) = 'number' and e.vm::numeric = trunc(e.vm::numeric)
-                 then e.vm::numeric end as minutes,
-            case when jsonb_typeof(e.vp) = 'number' and e.vp::numeric = trunc(e.vp::numeric)
-                 then e.vp::numeric end as participants,
-            case when e.vn is null then ''
-                 when jsonb_typeof(e.vn) = 'string' then e.vn #>> '{}' end as notes
-        from e
-        left join (values ('home_visit', 'Home visit', false),
-                          ('phone_call', 'Phone call', false),
-                          ('digital_meeting', 'Digital meeting', false),
-                          ('group_meeting', 'Group meeting', true),
-                          ('training', 'Training session', true)) as k (id, label, needs)
-            on jsonb_typeof(e.vk) = 'string' and k.id = e.vk #>> '{}'
-    ),
-    d as materialized (
-        select f.*,
-            case
-                when f.parts is null or f.parts[1]::integer < 1
-                     or f.parts[2]::integer not between 1 and 12 or f.parts[3]::integer < 1
-                    then null
-                when f.parts[3]::integer <= extract(day from make_date(
-                         f.parts[1]::integer, f.parts[2]::integer, 1) + interval '1 month - 1 day')
-                    then make_date(f.parts[1]::integer, f.parts[2]::integer, f.parts[3]::integer)
-            end as activity_date
-        from f
-    ),
-    p as materialized (
-        select d.*,
-            (d.vk is not null and jsonb_typeof(d.vk) not in ('null', 'string'))
-            or d.vd is null or jsonb_typeof(d.vd) = 'null' or d.activity_date is null
-            or d.minutes is null
-            or d.notes is null
-            or (d.vp is not null and d.participants is null) as malformed,
-            array_to_string(array[
-                case
-                    when d.vk is null or jsonb_typeof(d.vk) = 'null' or d.vk = '""'::jsonb
-                        then 'Choose the kind of activity.'
-                    when jsonb_typeof(d.vk) <> 'string'
-                        then format('Unknown activity kind %s.', d.vk)
-                    when d.label is null
-                        then format('Unknown activity kind %s.', private.py_repr(d.kind_text))
-                end,
-                case
-                    when d.vd is null or jsonb_typeof(d.vd) = 'null'
-                        then 'Enter the date of the activity.'
-                    when d.activity_date is null then 'Enter the date as a calendar date.'
-                end,
-                case
-                    when d.vm is null or jsonb_typeof(d.vm) = 'null'
-                        then 'Enter the duration in minutes.'
-                    when d.minutes is null then 'The duration must be a whole number.'
-                    when d.minutes not between 1 and 1440
-                        then 'The duration must be between 1 and 1440 minutes.'
-                end,
-                case
-                    when d.notes is null then 'Notes must be text.'
-                    when char_length(d.notes) > 2000
-                        then format('Notes can be at most 2000 characters (%s now).',
-                                    char_length(d.notes))
-                    when d.notes ~ '[\x01-\x08\x0b-\x1f\x7f]'
-                        then 'Notes contain an invisible control character; remove it.'
-                end,
-                case
-                    when not d.needs then
-                        case when d.vp is not null
-                             then 'Only group activities take a participant count.' end
-                    when d.vp is null then format('%s needs a participant count.', d.label)
-                    when d.participants is null
-                        then 'The participant count must be a whole number.'
-                    when d.participants not between 1 and 1000
-                        then 'The participant count must be between 1 and 1000.'
-                end
-            ], ' ') as problems
-        from d
+        cross join lateral (
+            select t.el -> 'kind' as vk,
+                   t.el -> 'activity_date' as vd,
+                   t.el -> 'minutes' as vm,
+                   t.el -> 'notes' as vn,
+                   nullif(t.el -> 'participants', 'null'::jsonb) as vp,
+                   case when jsonb_typeof(t.el -> 'client_key') = 'string'
+                             and t.el ->> 'client_key' <> ''
+                        then t.el ->> 'client_key' end as key,
+                   case
+                       when jsonb_typeof(t.el) is distinct from 'object'
+                           then 'This record is malformed: expected an object.'
+                       when jsonb_typeof(t.el -> 'client_key') is distinct from 'string'
+                            or t.el ->> 'client_key' = ''
+                           then 'This record is malformed: it has no client_key.'
+                       when jsonb_typeof(t.el -> 'mentor_id') is distinct from 'string'
+                           then 'This record is malformed: mentor_id must be text.'
+                       when jsonb_typeof(t.el -> 'registered_by') is distinct from 'string'
+                           then 'This record is malformed: registered_by must be text.'
+                       when jsonb_typeof(t.el -> 'submission_id') not in ('string', 'null')
+                           then 'This record is malformed: submission_id must be text.'
+                   end as shape
+            offset 0
+        ) as a
+        cross join lateral (
+            select case when jsonb_typeof(a.vk) = 'string' then a.vk #>> '{}' end as kind_text,
+                   case a.vk #>> '{}'
+                       when 'home_visit' then 'Home visit'
+                       when 'phone_call' then 'Phone call'
+                       when 'digital_meeting' then 'Digital meeting'
+                       when 'group_meeting' then 'Group meeting'
+                       when 'training' then 'Training session'
+                   end as label,
+                   jsonb_typeof(a.vk) = 'string'
+                       and a.vk #>> '{}' in ('group_meeting', 'training') as needs,
+                   case when jsonb_typeof(a.vd) = 'string'
+                        then regexp_match(a.vd #>> '{}', '^(\d{4})-(\d{2})-(\d{2})$') end as parts,
+                   case when jsonb_typeof(a.vm) = 'number'
+                             and a.vm::numeric = trunc(a.vm::numeric)
+                        then a.vm::numeric end as minutes,
+                   case when jsonb_typeof(a.vp) = 'number'
+                             and a.vp::numeric = trunc(a.vp::numeric)
+                        then a.vp::numeric end as participants,
+                   case when a.vn is null then ''
+                        when jsonb_typeof(a.vn) = 'string' then a.vn #>> '{}' end as notes
+            offset 0
+        ) as b
+        cross join lateral (
+            select case
+                       when b.parts is null or b.parts[1]::integer < 1
+                            or b.parts[2]::integer not between 1 and 12
+                            or b.parts[3]::integer < 1
+                           then null
+                       when b.parts[3]::integer <= extract(day from make_date(
+                                b.parts[1]::integer, b.parts[2]::integer, 1)
+                                + interval '1 month - 1 day')
+                           then make_date(b.parts[1]::integer, b.parts[2]::integer,
+                                          b.parts[3]::integer)
+                   end as activity_date
+            offset 0
+        ) as c
+        cross join lateral (
+            select (a.vk is not null and jsonb_typeof(a.vk) not in ('null', 'string'))
+                   or c.activity_date is null
+                   or b.minutes is null
+                   or b.notes is null
+                   or (a.vp is not null and b.participants is null) as malformed,
+                   array_to_string(array[
+                       case
+                           when a.vk is null or jsonb_typeof(a.vk) = 'null'
+                                or a.vk = '""'::jsonb
+                               then 'Choose the kind of activity.'
+                           when jsonb_typeof(a.vk) <> 'string'
+                               then format('Unknown activity kind %s.', a.vk)
+                           when b.label is null
+                               then format('Unknown activity kind %s.',
+                                           private.py_repr(b.kind_text))
+                       end,
+                       case
+                           when a.vd is null or jsonb_typeof(a.vd) = 'null'
+                               then 'Enter the date of the activity.'
+                           when c.activity_date is null then 'Enter the date as a calendar date.'
+                       end,
+                       case
+                           when a.vm is null or jsonb_typeof(a.vm) = 'null'
+                               then 'Enter the duration in minutes.'
+                           when b.minutes is null then 'The duration must be a whole number.'
+                           when b.minutes not between 1 and 1440
+                               then 'The duration must be between 1 and 1440 minutes.'
+                       end,
+                       case
+                           when b.notes is null then 'Notes must be text.'
+                           when char_length(b.notes) > 2000
+                               then format('Notes can be at most 2000 characters (%s now).',
+                                           char_length(b.notes))
+                           when b.notes ~ '[\x01-\x08\x0b-\x1f\x7f]'
+                               then 'Notes contain an invisible control character; remove it.'
+                       end,
+                       case
+                           when not b.needs then
+                               case when a.vp is not null
+                                    then 'Only group activities take a participant count.' end
+                           when a.vp is null
+                               then format('%s needs a participant count.', b.label)
+                           when b.participants is null
+                               then 'The participant count must be a whole number.'
+                           when b.participants not between 1 and 1000
+                               then 'The participant count must be between 1 and 1000.'
+                       end
+                   ], ' ') as problems
+            offset 0
+        ) as d
     ),
     -- The stored keys this batch names, as row-level security shows them (one probe per key
     -- in the index above, registered_by coming from the policy), and the
