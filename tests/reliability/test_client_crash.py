@@ -117,8 +117,9 @@ def test_killed_after_the_server_committed_then_retry_failed_reconciles(
     crash_site: CrashSite,
 ) -> None:
     """``bulk`` dies after the server committed the batch but before it heard: the ledger
-    has the submission and no outcome. ``retry-failed`` reconciles: every record is shown
-    registered, none is sent twice, and ``show`` agrees with the table."""
+    has the submission (and, kept in the same transaction, its outcomes). ``retry-failed``
+    settles it: every record is shown registered, none is sent twice, and ``show`` agrees
+    with the table."""
     status = crash_site.bulk_killed_when(
         lambda kill: crash_site.proxy.cut_after_commit(1, then=kill)
     )
