@@ -78,11 +78,12 @@ create type private.batch_answer as (
     error_message text
 );
 
--- Classify: every element of `items` judged in one statement, as 004's register_element
+-- Classify: every element of `items` judged in one statement (answered as one array, in
+-- input order), as 004's register_element
 -- judges it, in the same order of checks (shape, fields, stored key, caller, assignment,
 -- pause, field limits). Planned at each call (a SQL function's statements are not cached
 -- across calls), so a plan made while the table was empty does not outlive it.
-create function private.classify(items jsonb, caller text) returns setof private.judged
+create function private.classify(items jsonb, caller text) returns private.judged[]
 language sql stable
 set search_path = public, pg_temp
 as $$
@@ -234,6 +235,8 @@ as $$
         left join assigned a on a.mentor_id = p.el ->> 'mentor_id'
             and p.shape is null and not p.malformed
     )
+    select coalesce(array_agg(row(w.*)::private.judged order by w.idx), '{}')
+    from (
     select r.*, min(r.idx) filter (where r.status is null) over (partition by r.client_key)
     from (
     select q.idx,
@@ -283,7 +286,7 @@ as $$
     ) as r (idx, client_key, submission_id, mentor_id, registered_by, kind, activity_date,
             minutes, notes, participants, status, error_code, error_message, record_id,
             settled)
-    order by r.idx
+    ) as w
 $$;
 
 -- One batch, set-based: classify, insert, answer (see the top of this file). `caller` is
@@ -306,8 +309,7 @@ declare
     answer private.element_result;
 begin
     begin
-        select coalesce(array_agg(j order by j.idx), '{}') into judged
-        from private.classify(items, caller) as j;
+        judged := private.classify(items, caller);
         -- The first acceptable element of each key is inserted (in key order: two calls with
         -- the same keys lock them in the same order); a later one with the same key is
         -- answered against it, a replay or a conflict, as one after the other would be.
@@ -429,15 +431,12 @@ returns table (
     error_code text,
     error_message text
 )
-language plpgsql volatile
+language sql volatile
 security invoker
 set search_path = public, pg_temp
 as $$
-begin
-    return query
-        select a.idx, a.client_key, a.status, a.record_id, a.error_code, a.error_message
-        from private.register_batch(private.batch_items(records), private.caller_id()) as a;
-end
+    select a.idx, a.client_key, a.status, a.record_id, a.error_code, a.error_message
+    from private.register_batch(private.batch_items(records), private.caller_id()) as a
 $$;
 
 -- All or nothing: the same answers when every record is registered or a replay; otherwise
