@@ -513,7 +513,9 @@ def diagnosis(
             "INSERT pays too, and the answer), both with `track_functions`' overhead. What "
             "the set-based INSERT does not do is validate each element, look its key and its "
             "mentor up, and answer per record; the rest is PL/pgSQL handing the judged batch "
-            "from one statement to the next as an array."
+            f"from one statement to the next as an array. Above {BATCH:,} records the RPC is "
+            f"several calls of {BATCH} (the per-call limit), each with its own round trip, "
+            "planning and start-up, against one statement for the whole array."
         )
     at = slow[PROXY_SIZE]
     speedup = at[AUTOCOMMIT].median / at[RPC].median
@@ -524,10 +526,9 @@ def diagnosis(
             f"per record took {seconds(at[AUTOCOMMIT].median)} ({PROXY_SIZE} round trips of "
             f"{LATENCY * 1e3:.0f} ms and their server time), so {MIN_PROXY_SPEEDUP:g}× asks rpc "
             f"for at most {seconds(budget)}: one round trip ({LATENCY * 1e3:.0f} ms) and "
-            f"{seconds(budget - LATENCY)} of server work. It took {seconds(at[RPC].median)}, "
-            f"the same call as on loopback ({seconds(loopback[PROXY_SIZE][RPC].median)}) plus "
-            "the round trip: the miss is the server time above, on a machine whose load "
-            "the spreads show."
+            f"{seconds(budget - LATENCY)} of server work. It took {seconds(at[RPC].median)} "
+            f"(the same call took {seconds(loopback[PROXY_SIZE][RPC].median)} on loopback): "
+            "the miss is server time, on a machine whose load the spreads show."
         )
     return tuple(found)
 
