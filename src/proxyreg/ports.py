@@ -7,7 +7,7 @@ adapter to it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from proxyreg.domain import (
     CONFLICT,
@@ -223,4 +223,34 @@ class ProxyRepository(Protocol):
 
     async def submissions(self) -> Sequence[LedgerEntry]:
         """Every submission of this coordinator in the ledger, newest first."""
+        ...
+
+
+@runtime_checkable
+class SubmissionBatchRepository(Protocol):
+    """An optional capability: the ledger travels with the batch, in one call.
+
+    A backend that has it (PostgreSQL, Supabase) lets the orchestrator send a whole
+    submission of at most `max_batch_size` records as one round trip, instead of a ledger
+    read, `record_submission`, `register` and `record_outcomes` one after another.
+    """
+
+    async def register_submission(self, submission: Submission) -> tuple[RecordResult, ...]:
+        """Keep ``submission`` in the ledger, store its records and keep their outcomes, in
+        one call and one transaction: all of it or none of it.
+
+        - The ledger part is `record_submission`'s (an id already kept gains only the
+          records it did not hold), the storing `register`'s and the outcomes
+          `record_outcomes`' (a mentor named twice keeps its first answer).
+        - Answers one result per record, in input order, as `register` does; except that a
+          record answered ``failed`` whose kept outcome was ``unknown`` before this call (an
+          earlier send may have landed) answers ``unknown`` (code ``no_answer``), and its
+          kept outcome is left for the caller to settle.
+        - More than `max_batch_size` records: raises `BatchTooLargeError`, nothing kept.
+        - Another coordinator's submission id: raises `PermissionError`, nothing kept.
+        - Raises `TransientError` and `BatchUnsupportedError` as `register` does (nothing
+          kept: the caller may fall back to the separate calls). Any other exception leaves
+          the call in doubt: the records and their ledger rows landed together or not at
+          all; `find_registered` tells.
+        """
         ...

@@ -27,7 +27,7 @@ from proxyreg.adapters.supabase import (
     retry_after_seconds,
     token_subject,
 )
-from proxyreg.domain import Outcome, ProxyRecord, RecordResult, Submission
+from proxyreg.domain import LedgerEntry, Outcome, ProxyRecord, RecordResult, Submission
 from proxyreg.orchestration import NO_ANSWER, NOT_SAVED, BulkRegistrationOrchestrator, RetryPolicy
 from proxyreg.ports import (
     INVALID,
@@ -476,3 +476,28 @@ def test_a_project_without_the_schema_is_named_as_such() -> None:
 
         expected = "This database has no proxyreg schema: run `proxyreg init`."
         assert [expected] * 2 == run(scenario())
+
+
+# --- the ledger in the same request -------------------------------------------------------
+def test_with_the_ledger_in_the_call_an_rpc_submission_is_one_request(
+    standin: PostgrestStandIn,
+) -> None:
+    """``ledger_in_call``: through the orchestrator, an rpc submission within the limit is one
+    POST to register_submission, and nothing else: the records stored, the ledger holding the
+    submission and each outcome."""
+
+    async def scenario() -> tuple[dict[str, RecordResult], object]:
+        async with opened(standin, ledger_in_call=True) as repo:
+            results, _ = await submit(repo)
+            return results, await repo.ledger_entry(SUBMISSION.id)
+
+    standin.clear()
+    results, entry = run(scenario())
+    assert statuses(results) == [(Outcome.REGISTERED, None)] * 3
+    assert standin.requests[0] == ("POST", "rpc/register_submission")
+    assert standin.requests[1:] == [("POST", "rpc/ledger_entries")]  # the read above
+    assert sorted((r.client_key, r.record_id) for r in results.values()) == stored(standin)
+    assert isinstance(entry, LedgerEntry)
+    assert {m: r.outcome for m, r in entry.outcomes.items()} == {
+        r.mentor_id: Outcome.REGISTERED for r in SENT
+    }

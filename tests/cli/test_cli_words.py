@@ -60,10 +60,12 @@ def test_submissions_shows_the_minutes(capsys: Any, demo_db: Path) -> None:
 def test_all_or_nothing_names_the_record_that_stopped_it(capsys: Any, demo_db: Path) -> None:
     """--strategy atomic with one record the server was too busy for: the headline names
     that mentor and why; the others say they were rolled back (code rolled_back)."""
-    argv = ("--db", str(demo_db), "bulk", "--mentor", "m07", "m09", "m10", *ACTIVITY)
+    second = demo_db.with_name("second.db")  # the same faults drawn again, on a fresh file
+    assert run_main(capsys, "--db", str(second), "init", "--demo").status == 0
+    send = ("bulk", "--mentor", "m07", "m09", "m10", *ACTIVITY)
     faults = ("--strategy", "atomic", "--faults", "seed=4,fail_rate=0.3")
-    text = run_main(capsys, *argv, *faults)
-    document = run_main(capsys, *argv, *faults, "--json").json()
+    text = run_main(capsys, "--db", str(demo_db), *send, *faults)
+    document = run_main(capsys, "--db", str(second), *send, *faults, "--json").json()
     assert text.status == 3
     assert "Nothing was saved (all or nothing). Not accepted: Gustav Moe: The server was busy" in (
         " ".join(text.out.split())

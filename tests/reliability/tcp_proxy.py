@@ -6,7 +6,8 @@ the code under test, a subprocess or a second event loop can use it alike. It ca
 
 - `delay`: hold every server reply for a while (a slow network);
 - `cut_before_commit`: let a registration call reach the server, then drop the
-  connection in place of the client's ``COMMIT``: nothing is stored, nobody hears;
+  connection in place of the client's ``COMMIT`` (its own message, or the end of the
+  one simple query that holds the whole call): nothing is stored, nobody hears;
 - `cut_after_commit`: let a registration call through, let the server commit it, and
   drop the connection instead of relaying the ``COMMIT`` reply: the server has stored
   the records, the client never hears (optionally running a callback first, say to kill
@@ -91,6 +92,18 @@ def is_registration(message: bytes) -> bool:
 def is_commit_request(message: bytes) -> bool:
     """A simple query ``COMMIT`` (how psycopg ends a transaction)."""
     return message[:1] == b"Q" and message[5:].startswith(b"COMMIT")
+
+
+_TRAILING_COMMIT = b"; COMMIT\x00"
+
+
+def without_trailing_commit(message: bytes) -> bytes | None:
+    """A simple query that ends its own transaction (``BEGIN; …; COMMIT``, how the adapter
+    sends a call in one exchange) without that ``COMMIT``, or None for any other message."""
+    if message[:1] != b"Q" or not message.endswith(_TRAILING_COMMIT):
+        return None
+    text = message[5 : -len(_TRAILING_COMMIT)] + b"\x00"
+    return b"Q" + (len(text) + 4).to_bytes(4, "big") + text
 
 
 def is_commit_reply(message: bytes) -> bool:
@@ -323,6 +336,12 @@ class WireProxy:
             for n, message in enumerate(messages):
                 if rule is not None and rule.before_commit and is_commit_request(message):
                     link.server.write(b"".join(messages[:n]))
+                    await self._cut(link, rule)
+                    return
+                uncommitted = without_trailing_commit(message)
+                if rule is not None and rule.before_commit and uncommitted is not None:
+                    link.server.write(b"".join(messages[:n]) + uncommitted)
+                    await link.server.drain()
                     await self._cut(link, rule)
                     return
             link.server.write(b"".join(messages))

@@ -117,8 +117,9 @@ def test_killed_after_the_server_committed_then_retry_failed_reconciles(
     crash_site: CrashSite,
 ) -> None:
     """``bulk`` dies after the server committed the batch but before it heard: the ledger
-    has the submission and no outcome. ``retry-failed`` reconciles: every record is shown
-    registered, none is sent twice, and ``show`` agrees with the table."""
+    has the submission (and, kept in the same transaction, its outcomes). ``retry-failed``
+    settles it: every record is shown registered, none is sent twice, and ``show`` agrees
+    with the table."""
     status = crash_site.bulk_killed_when(
         lambda kill: crash_site.proxy.cut_after_commit(1, then=kill)
     )
@@ -139,10 +140,11 @@ def test_killed_after_the_server_committed_then_retry_failed_reconciles(
 def test_killed_with_the_request_in_flight_then_retry_failed_sends_it(
     crash_site: CrashSite,
 ) -> None:
-    """``bulk`` dies as its batch reaches the server, before the commit: the server rolls it
-    back. ``retry-failed`` finds nothing landed, resends every record once, with the same
-    keys, and ``show`` agrees with the table."""
-    status = crash_site.bulk_killed_when(crash_site.proxy.on_registration)
+    """``bulk --strategy chunked`` dies as its first batch reaches the server, before the
+    commit: the server rolls it back. ``retry-failed`` resends what did not land once, with
+    the same keys, and ``show`` agrees with the table. (An rpc submission keeps its ledger in
+    the call's own transaction: killed before the commit, neither is kept.)"""
+    status = crash_site.bulk_killed_when(crash_site.proxy.on_registration, "--strategy", "chunked")
     assert status == -signal.SIGKILL
     (submission,) = crash_site.submission_ids()
 
@@ -184,9 +186,9 @@ def test_killed_mid_chunks_then_retry_failed_settles_the_rest(crash_site: CrashS
 
 
 def test_the_next_bulk_reconciles_a_killed_submission_first(crash_site: CrashSite) -> None:
-    """Until another command enters the bulk screen, ``show`` of a killed submission says
-    each record has no answer yet (unknown: not reconciled, but nothing false). The next
-    ``bulk`` settles it first, from the ledger and the table: ``show`` then has every
+    """The rpc call keeps the ledger in the same transaction as the records, so ``show`` of a
+    submission killed after its call committed already has each record registered, before
+    any reconciliation. The next ``bulk`` changes nothing of it: ``show`` still has every
     record registered under the one stored, and ``retry-failed ID`` has nothing to send."""
     status = crash_site.bulk_killed_when(
         lambda kill: crash_site.proxy.cut_after_commit(1, then=kill)
@@ -199,8 +201,8 @@ def test_the_next_bulk_reconciles_a_killed_submission_first(crash_site: CrashSit
     after = crash_site.proxyreg("show", killed, "--json")
     retried = crash_site.proxyreg("retry-failed", killed, "--json")
 
-    assert before.status == 3, before.err
-    assert {row["status"] for row in before.json()["results"]} == {"unknown"}
+    assert before.status == 0, before.err
+    assert {row["status"] for row in before.json()["results"]} == {"registered"}
     assert later.status == 0, later.err
     assert after.status == 0, after.err
     assert retried.status == 0, retried.err

@@ -193,7 +193,7 @@ def test_a_slow_network_times_calls_out_without_harm(faulty_server: FaultyServer
     during: dict[str, int] = {}
 
     async def scenario(screen: CoordinatorScreen) -> None:
-        faulty_server.proxy.delay(0.1)
+        faulty_server.proxy.delay(0.35)  # a call is one round trip: slower than 0.3 s
         await screen.submit(mentor_ids(16), ChunkedStrategy())
         during.update(screen.statuses())
         faulty_server.proxy.delay(0.0)
@@ -209,11 +209,11 @@ def test_a_slow_network_times_calls_out_without_harm(faulty_server: FaultyServer
 def test_a_ledger_write_cut_off_is_written_again(faulty_server: FaultyServer) -> None:
     """The records land and are shown registered, but the connection drops as their outcomes
     go to the ledger: the outcomes are written again, so the ledger says what the screen
-    says."""
+    says. (Chunked: an rpc submission's outcomes go to the ledger in the call itself.)"""
 
     async def scenario(screen: CoordinatorScreen) -> None:
         faulty_server.proxy.cut_request(b"INSERT INTO submission_outcomes")
-        await screen.submit(mentor_ids(10), RpcStrategy())
+        await screen.submit(mentor_ids(10), ChunkedStrategy())
 
     screen = on_screen(faulty_server, scenario)
     found = audit(faulty_server.dsn, screen.shown)

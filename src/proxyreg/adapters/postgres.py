@@ -17,6 +17,7 @@ the same (``invalid`` for notes, ``not_assigned`` for a mentor id, …).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -31,7 +32,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from proxyreg._closable import Closable
 from proxyreg.adapters._pg_errors import understood, understood_calls
-from proxyreg.adapters._pg_wire import pg_text, rpc_element
+from proxyreg.adapters._pg_wire import ledger_entry_of, pg_text, rpc_element
 from proxyreg.adapters._screen import screened
 from proxyreg.adapters._settings import DEFAULT_COORDINATOR_SETTING
 from proxyreg.domain import (
@@ -272,14 +273,39 @@ class PostgresRepository(Closable):
         back, so nothing of it was stored.
         """
         try:
-            async with self._pool.connection() as conn, conn.transaction():
-                await conn.execute("SET LOCAL ROLE authenticated")
-                await conn.execute(
-                    "SELECT set_config('request.jwt.claims', %s, true),"
-                    " set_config('statement_timeout', %s, true)",
+            async with self._pool.connection() as conn:
+                # BEGIN, the role and the claims in one exchange (one simple query).
+                await psycopg.AsyncClientCursor(conn).execute(
+                    b"BEGIN; SET LOCAL ROLE authenticated;"
+                    b" SELECT set_config('request.jwt.claims', %s, true),"
+                    b" set_config('statement_timeout', %s, true)",
                     (self._claims, str(self._statement_timeout_ms)),
                 )
-                yield conn
+                try:
+                    yield conn
+                except BaseException:
+                    if not conn.closed:
+                        with contextlib.suppress(psycopg.Error):
+                            await conn.execute("ROLLBACK")
+                    raise
+                await conn.execute("COMMIT")
+        except QueryCanceled as exc:
+            raise TimeoutError(f"PostgreSQL cancelled the statement: {exc}") from exc
+
+    async def _exchange(self, statement: str, *params: object) -> list[TupleRow]:
+        """``statement`` in its own transaction acting as the coordinator, in one round trip:
+        BEGIN, the role, the claims, the statement and COMMIT as one simple query, its
+        parameters bound client-side. The statement timeout raises `TimeoutError`."""
+        query = (
+            "BEGIN; SET LOCAL ROLE authenticated;"
+            " SELECT set_config('request.jwt.claims', %s, true),"
+            f" set_config('statement_timeout', %s, true); {statement}; COMMIT"
+        )
+        try:
+            async with self._pool.connection() as conn:
+                return await _one_exchange(
+                    conn, query, (self._claims, str(self._statement_timeout_ms), *params)
+                )
         except QueryCanceled as exc:
             raise TimeoutError(f"PostgreSQL cancelled the statement: {exc}") from exc
         except psycopg.Error:
@@ -332,18 +358,34 @@ class PostgresRepository(Closable):
         if len(records) > self._max_batch_size:
             raise BatchTooLargeError(len(records), self._max_batch_size)
 
-    async def _call(
-        self, function: str, records: Sequence[ProxyRecord]
-    ) -> tuple[RecordResult, ...]:
-        query = (
-            "SELECT idx, status, record_id, error_code, error_message"
-            f" FROM {function}(records => %s) ORDER BY idx"
-        )
-        payload = Jsonb([rpc_element(r) for r in records])
+    async def register_submission(self, submission: Submission) -> tuple[RecordResult, ...]:
+        self._check_size(submission.records)
+        entry = {
+            "id": submission.id,
+            "coordinator_id": submission.coordinator_id,
+            "kind": submission.kind,
+            "records": [rpc_element(r) for r in submission.records],
+        }
         try:
-            async with self.session() as conn:
-                cursor = await conn.execute(query.encode(), (payload,))
-                rows = await cursor.fetchall()
+            return await self._call("register_submission", submission.records, entry)
+        except InsufficientPrivilege as exc:
+            raise PermissionError(
+                f"Submission {submission.id!r} is not {self._coordinator_id}'s to record."
+            ) from exc
+
+    async def _call(
+        self, function: str, records: Sequence[ProxyRecord], argument: object | None = None
+    ) -> tuple[RecordResult, ...]:
+        """One call in one exchange: role, claims, timeout, the call and its transaction are
+        one simple-query string (one round trip), bound client-side."""
+        name = "submission" if function == "register_submission" else "records"
+        call = (
+            "SELECT idx, status, record_id, error_code, error_message"
+            f" FROM {function}({name} => %s) ORDER BY idx"
+        )
+        payload = Jsonb([rpc_element(r) for r in records] if argument is None else argument)
+        try:
+            rows = await self._exchange(call, payload)
         except psycopg.Error as exc:
             if exc.sqlstate == BATCH_TOO_LARGE:
                 raise BatchTooLargeError(len(records), _server_limit(exc, len(records))) from exc
@@ -367,12 +409,11 @@ class PostgresRepository(Closable):
     async def find_registered(self, client_keys: Sequence[str]) -> Mapping[str, str]:
         if not client_keys:
             return {}
-        async with self.session() as conn:
-            cursor = await conn.execute(
-                "SELECT client_key, id::text FROM proxy_activities WHERE client_key = ANY(%s)",
-                ([pg_text(k) for k in client_keys],),
-            )
-            stored = {str(key): str(record_id) for key, record_id in await cursor.fetchall()}
+        rows = await self._exchange(
+            "SELECT client_key, id::text FROM proxy_activities WHERE client_key = ANY(%s)",
+            [pg_text(k) for k in client_keys],
+        )
+        stored = {str(key): str(record_id) for key, record_id in rows}
         return {key: stored[pg_text(key)] for key in client_keys if pg_text(key) in stored}
 
     # --- ledger ----------------------------------------------------------------------
@@ -466,68 +507,58 @@ class PostgresRepository(Closable):
                 )
 
     async def ledger_entry(self, submission_id: str) -> LedgerEntry | None:
-        async with self.session() as conn:
-            return await _ledger_entry(conn, submission_id)
+        entries = await self._entries(submission_id=submission_id)
+        return entries[0] if entries else None
 
     async def latest_submission(self, kind: str = "bulk") -> LedgerEntry | None:
-        coordinator_id = self._coordinator_id
-        async with self.session() as conn:
-            cursor = await conn.execute(
-                "SELECT id FROM submissions WHERE coordinator_id = %s AND kind = %s"
-                " ORDER BY seq DESC LIMIT 1",
-                (coordinator_id, kind),
-            )
-            row = await cursor.fetchone()
-            return None if row is None else await _ledger_entry(conn, row[0])
+        entries = await self._entries(coordinator_id=self._coordinator_id, kind=kind, newest=1)
+        return entries[0] if entries else None
 
     async def submissions(self) -> Sequence[LedgerEntry]:
-        coordinator_id = self._coordinator_id
-        async with self.session() as conn:
-            cursor = await conn.execute(
-                "SELECT id FROM submissions WHERE coordinator_id = %s ORDER BY seq DESC",
-                (coordinator_id,),
-            )
-            entries = [await _ledger_entry(conn, row[0]) for row in await cursor.fetchall()]
-        return [entry for entry in entries if entry is not None]
+        return await self._entries(coordinator_id=self._coordinator_id)
 
-
-async def _ledger_entry(conn: AsyncConnection[TupleRow], submission_id: str) -> LedgerEntry | None:
-    cursor = await conn.execute(
-        "SELECT id, coordinator_id, kind FROM submissions WHERE id = %s", (submission_id,)
-    )
-    head = await cursor.fetchone()
-    if head is None:
-        return None
-    cursor = await conn.execute(
-        "SELECT client_key, record_submission_id, mentor_id, registered_by, kind,"
-        " activity_date, minutes, notes, participants"
-        " FROM submission_records WHERE submission_id = %s ORDER BY position",
-        (submission_id,),
-    )
-    records = tuple(
-        ProxyRecord(
-            client_key=r[0],
-            submission_id=r[1],
-            mentor_id=r[2],
-            registered_by=r[3],
-            kind=r[4],
-            date=r[5],
-            minutes=r[6],
-            notes=r[7],
-            participants=r[8],
+    async def _entries(
+        self,
+        *,
+        submission_id: str | None = None,
+        coordinator_id: str | None = None,
+        kind: str | None = None,
+        newest: int | None = None,
+    ) -> list[LedgerEntry]:
+        """Ledger entries, newest first, in one round trip (005's ledger_entries)."""
+        rows = await self._exchange(
+            "SELECT ledger_entries(submission => %s, coordinator => %s, of_kind => %s,"
+            " newest => %s::integer)",
+            submission_id,
+            coordinator_id,
+            kind,
+            newest,
         )
-        for r in await cursor.fetchall()
-    )
-    cursor = await conn.execute(
-        "SELECT mentor_id, client_key, outcome, record_id, code, message"
-        " FROM submission_outcomes WHERE submission_id = %s ORDER BY seq",
-        (submission_id,),
-    )
-    outcomes = {
-        r[0]: RecordResult(r[1], Outcome(r[2]), r[3], code=r[4], message=r[5])
-        for r in await cursor.fetchall()
-    }
-    return LedgerEntry(Submission(head[0], head[1], records, head[2]), outcomes)
+        return [ledger_entry_of(item) for item in rows[0][0]]
+
+
+async def _one_exchange(
+    conn: AsyncConnection[TupleRow], query: str, params: Sequence[object]
+) -> list[TupleRow]:
+    """Run a string of statements as one simple query (one round trip); the rows of the
+    fourth (``BEGIN; SET …; SELECT set_config(…); <the statement>; COMMIT``). On an error the
+    transaction the string opened is rolled back."""
+    cursor = psycopg.AsyncClientCursor(conn)
+    try:
+        await cursor.execute(query.encode(), params)
+        rows: list[TupleRow] = []
+        position = 0
+        while True:
+            if position == 3 and cursor.description is not None:
+                rows = await cursor.fetchall()
+            position += 1
+            if not cursor.nextset():
+                return rows
+    except psycopg.Error:
+        if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.Error):  # a broken connection is the pool's to drop
+                await conn.execute("ROLLBACK")
+        raise
 
 
 def _server_limit(exc: psycopg.Error, fallback: int) -> int:

@@ -42,7 +42,7 @@ from postgrest import APIResponse
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from proxyreg._closable import Closable
-from proxyreg.adapters._pg_wire import pg_text, rpc_element
+from proxyreg.adapters._pg_wire import ledger_entry_of, pg_text, rpc_element
 from proxyreg.adapters._screen import screened
 from proxyreg.domain import (
     Coordinator,
@@ -192,6 +192,7 @@ class SupabaseRepository(Closable):
         coordinator_id: str,
         *,
         max_batch_size: int = 500,
+        ledger_in_call: bool = False,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError(f"max_batch_size must be at least 1, got {max_batch_size}.")
@@ -199,6 +200,9 @@ class SupabaseRepository(Closable):
         self._http = http
         self._coordinator_id = coordinator_id
         self._max_batch_size = max_batch_size
+        # register_submission is sent only when asked for, and until the server says it has
+        # no such function; otherwise it refuses at once (no request): the separate calls run.
+        self._submission_call = ledger_in_call
 
     @classmethod
     async def open(
@@ -210,11 +214,15 @@ class SupabaseRepository(Closable):
         timeout: float = 10.0,
         connect_timeout: float = 5.0,
         max_batch_size: int = 500,
+        ledger_in_call: bool = False,
     ) -> SupabaseRepository:
         """A repository on the project at ``url``, acting as the access token's coordinator.
 
         ``timeout`` bounds each read of an answer: past it the call's records are in doubt
-        (keep it below the orchestrator's attempt timeout). Closed by `close`.
+        (keep it below the orchestrator's attempt timeout). With ``ledger_in_call`` an rpc
+        submission that fits one call is one request (``register_submission``: the ledger,
+        the records and their outcomes in one transaction); without it, the separate calls.
+        Closed by `close`.
         """
         coordinator_id = token_subject(access_token)
         http = httpx.AsyncClient(
@@ -233,7 +241,13 @@ class SupabaseRepository(Closable):
         except BaseException:
             await http.aclose()
             raise
-        return cls(client, http, coordinator_id, max_batch_size=max_batch_size)
+        return cls(
+            client,
+            http,
+            coordinator_id,
+            max_batch_size=max_batch_size,
+            ledger_in_call=ledger_in_call,
+        )
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -329,6 +343,36 @@ class SupabaseRepository(Closable):
             atomic=True,
         )
 
+    async def register_submission(self, submission: Submission) -> tuple[RecordResult, ...]:
+        """The submission, its records and their outcomes in one request (see the port)."""
+        self._check_size(submission.records)
+        if not self._submission_call:
+            raise BatchUnsupportedError("register_submission is not in use for this server.")
+        entry = {
+            "id": submission.id,
+            "coordinator_id": submission.coordinator_id,
+            "kind": submission.kind,
+            "records": [rpc_element(r) for r in submission.records],
+        }
+        query = self._client.rpc("register_submission", {"submission": entry})
+        try:
+            rows = await self._send(query)
+        except ServerError:
+            raise  # no answer to rely on: the records and their ledger rows are in doubt
+        except ApiError as error:
+            if error.status in RETRYABLE_STATUSES:
+                raise TransientError(error.status, error.message, error.retry_after) from error
+            if error.status == 413:
+                limit = _limit_in(error.details) or self._max_batch_size
+                raise BatchTooLargeError(len(submission.records), limit) from error
+            if error.status == 404 and error.code == _FUNCTION_NOT_FOUND:
+                self._submission_call = False
+                raise BatchUnsupportedError(error.message) from error
+            if error.status in (401, 403):
+                raise PermissionError(error.message) from error
+            raise
+        return _results("register_submission", submission.records, rows)
+
     def _check_size(self, records: Sequence[ProxyRecord]) -> None:
         if len(records) > self._max_batch_size:
             raise BatchTooLargeError(len(records), self._max_batch_size)
@@ -419,7 +463,7 @@ class SupabaseRepository(Closable):
 
     async def _entries(self, **filters: object) -> list[LedgerEntry]:
         found = await self._read(self._client.rpc("ledger_entries", dict(filters)))
-        return [_ledger_entry(item) for item in found]
+        return [ledger_entry_of(item) for item in found]
 
 
 def _results(function: str, records: Sequence[ProxyRecord], rows: Any) -> tuple[RecordResult, ...]:
@@ -444,33 +488,3 @@ def _limit_in(details: str | None) -> int | None:
         if name == "limit" and value.isdigit():
             return int(value)
     return None
-
-
-def _ledger_entry(item: Mapping[str, Any]) -> LedgerEntry:
-    records = tuple(
-        ProxyRecord(
-            client_key=r["client_key"],
-            submission_id=r["submission_id"],
-            mentor_id=r["mentor_id"],
-            registered_by=r["registered_by"],
-            kind=r["kind"],
-            date=dt.date.fromisoformat(r["activity_date"]),
-            minutes=r["minutes"],
-            notes=r["notes"],
-            participants=r["participants"],
-        )
-        for r in item["records"]
-    )
-    outcomes = {
-        o["mentor_id"]: RecordResult(
-            o["client_key"],
-            Outcome(o["outcome"]),
-            o["record_id"],
-            code=o["code"],
-            message=o["message"],
-        )
-        for o in item["outcomes"]
-    }
-    return LedgerEntry(
-        Submission(item["id"], item["coordinator_id"], records, item["kind"]), outcomes
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -24,7 +24,13 @@ from proxyreg.orchestration._ledger import LedgerWriter
 from proxyreg.orchestration._retry import Deadline, Retrier, RetryPolicy, Sleep
 from proxyreg.orchestration._sending import NO_ANSWER, Sending
 from proxyreg.orchestration._strategies import RpcStrategy, Strategy
-from proxyreg.ports import ProxyRepository
+from proxyreg.ports import (
+    BatchTooLargeError,
+    BatchUnsupportedError,
+    ProxyRepository,
+    SubmissionBatchRepository,
+    TransientError,
+)
 
 NOT_SAVED = "not_saved"
 NOT_SENT = "not_sent"
@@ -90,6 +96,9 @@ class BulkRegistrationOrchestrator:
         # Marked as being sent from the start: a restore meanwhile waits for the ledger to
         # hold it, shows its records pending, and does not reconcile it.
         live = self._live[submission.id] = _Live(submission)
+        if await self._in_one_call(submission, on_result, cancelled, live):
+            return
+            return
         was_in_doubt = await self._keep_in_ledger(submission, on_result)
         if was_in_doubt is None:
             self._end(live)
@@ -205,6 +214,105 @@ class BulkRegistrationOrchestrator:
             return await retrier.run(lambda: self.repository.find_registered(keys), lambda _: False)
         except Exception:
             return None
+
+    async def _in_one_call(
+        self,
+        submission: Submission,
+        on_result: ResultSink,
+        cancelled: asyncio.Event | None,
+        live: _Live,
+    ) -> bool:
+        """The ledger and the records in one call, when the backend has it
+        (`SubmissionBatchRepository`), the strategy is rpc and the submission fits one call.
+
+        False, with nothing reported and nothing stored, when the separate calls must run
+        instead (no such call, cancelled already, or the call refused whole). A call left in
+        doubt stored the records and their ledger rows together or not at all: its records
+        are reconciled, and the ledger written from here only for them.
+        """
+        try:
+            done = await self._send_in_one_call(submission, on_result, cancelled, live)
+        except BaseException:
+            self._end(live)
+            raise
+        if done:
+            self._end(live)
+        return done
+
+    async def _send_in_one_call(
+        self,
+        submission: Submission,
+        on_result: ResultSink,
+        cancelled: asyncio.Event | None,
+        live: _Live,
+    ) -> bool:
+        repository = self.repository
+        if not (
+            isinstance(repository, SubmissionBatchRepository)
+            and isinstance(self.strategy, RpcStrategy)
+            and 0 < len(submission.records) <= repository.max_batch_size
+            and not (cancelled is not None and cancelled.is_set())
+        ):
+            return False
+        retrier = Retrier(self.policy, Deadline(self.policy.total_timeout), self._rng, self._sleep)
+        results: Sequence[RecordResult] | None
+        try:
+            results = await retrier.run(
+                lambda: repository.register_submission(submission), lambda _: False
+            )
+        except (TransientError, BatchUnsupportedError, BatchTooLargeError, PermissionError):
+            return False
+        except Exception:  # no answer: everything in doubt
+            results = None
+        else:
+            live.recorded.set()  # the call committed: the ledger holds the submission
+        answers = live.answers
+
+        def settle(record: ProxyRecord, result: RecordResult) -> None:
+            answers[record.mentor_id] = result
+            on_result(record.mentor_id, result)
+
+        doubtful = list(submission.records) if results is None else []
+        answered = () if results is None else zip(submission.records, results, strict=True)
+        for record, result in answered:
+            if record.mentor_id in answers:
+                continue  # one outcome per mentor, as the ledger keeps it
+            if result.outcome is Outcome.UNKNOWN:
+                doubtful.append(record)
+            else:
+                settle(record, result)  # the server kept it in the ledger already
+        if doubtful:
+            await self._settle_in_doubt(
+                submission, doubtful, live, settle, committed=results is not None
+            )
+        return True
+
+    async def _settle_in_doubt(
+        self,
+        submission: Submission,
+        doubtful: Sequence[ProxyRecord],
+        live: _Live,
+        settle: Callable[[ProxyRecord, RecordResult], None],
+        *,
+        committed: bool,
+    ) -> None:
+        """Reconcile the records a one-call submission left in doubt, and keep their answers
+        in the ledger; when the call itself got no answer, keep the submission first."""
+        settled = await self._reconcile(doubtful)
+        kept = True  # the ledger holds the submission (the call committed)
+        if not committed:
+            try:
+                async with asyncio.timeout(self.policy.attempt_timeout):
+                    await self.repository.record_submission(submission)
+            except Exception:
+                kept = False  # unreachable: the ledger stays behind the screen
+            live.recorded.set()
+        ledger = LedgerWriter(self.repository, submission.id, self._ledger_retrier)
+        async with ledger.running():
+            for record, result in settled:
+                settle(record, result)
+                if kept:
+                    ledger.add(record.mentor_id, result)
 
     async def _reconcile(
         self, records: Sequence[ProxyRecord], failed: Mapping[str, RecordResult] | None = None
