@@ -73,7 +73,7 @@ def test_two_sessions_sending_the_same_full_batch_store_each_key_once(dsn: str) 
     async def scenario() -> list[tuple[RecordResult, ...]]:
         async with acting(dsn) as first, acting(dsn) as second:
             return list(
-                await asyncio.gather(first.register(KARI.id, sent), second.register(KARI.id, sent))
+                await asyncio.gather(first.register(sent), second.register(sent))
             )
 
     one, other = run(scenario())
@@ -96,7 +96,7 @@ def test_a_batch_whose_insert_raises_is_judged_element_by_element(dsn: str) -> N
 
         async def scenario() -> tuple[RecordResult, ...]:
             async with acting(dsn) as repo:
-                return await repo.register(KARI.id, sent)
+                return await repo.register(sent)
 
         answers = run(scenario())
     finally:

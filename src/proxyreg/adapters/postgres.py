@@ -291,6 +291,9 @@ class PostgresRepository(Closable):
                 await conn.execute("COMMIT")
         except QueryCanceled as exc:
             raise TimeoutError(f"PostgreSQL cancelled the statement: {exc}") from exc
+        except psycopg.Error:
+            with understood():  # no schema, no connection: the port's errors
+                raise
 
     async def _exchange(self, statement: str, *params: object) -> list[TupleRow]:
         """``statement`` in its own transaction acting as the coordinator, in one round trip:
