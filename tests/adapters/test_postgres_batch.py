@@ -72,9 +72,7 @@ def test_two_sessions_sending_the_same_full_batch_store_each_key_once(dsn: str) 
 
     async def scenario() -> list[tuple[RecordResult, ...]]:
         async with acting(dsn) as first, acting(dsn) as second:
-            return list(
-                await asyncio.gather(first.register(sent), second.register(sent))
-            )
+            return list(await asyncio.gather(first.register(sent), second.register(sent)))
 
     one, other = run(scenario())
     pairs = [sorted((a.outcome.value, b.outcome.value)) for a, b in zip(one, other, strict=True)]
