@@ -8,6 +8,8 @@ test and benchmark that drives a screen headlessly uses it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 
@@ -116,7 +118,21 @@ class RegistrationSession(Closable):
         self._orchestrator.policy = policy
 
     async def close(self) -> None:
+        """Close the bloc, letting what was added finish (the engine's close)."""
         await self.bloc.close()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        # Left by a cancellation (Ctrl+C: asyncio.run cancels the main task) the session
+        # stops now instead of draining: the handlers still running are cancelled, and
+        # the records they had in flight stay without an answer in the ledger, for
+        # Retry failed to reconcile. Any other way out lets the work finish.
+        if not isinstance(exc_info[1], asyncio.CancelledError | KeyboardInterrupt):
+            await self.close()
+            return
+        closing = asyncio.ensure_future(self.bloc.close())
+        closing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await closing
 
     async def add(self, *events: ProxyEvent) -> None:
         """Add the events in order, each fully handled (and what it started) before the next."""
