@@ -8,10 +8,18 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 from cli.helpers import INSTALLED, run_installed, stored_mentors
+
+# A shell without job control starts background jobs with SIGINT ignored, and an ignored
+# signal is inherited across exec: the command gets SIGINT's default, as in a terminal.
+_WITH_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 SLOW = "latency_ms=1500"
 """Every call to the backend waits 1.5 s: chunks of 5, 4 at a time, so the first 20
@@ -29,7 +37,7 @@ def interrupt_once_answers_arrive(args: list[str], cwd: Path) -> subprocess.Comp
     in the quiet half second after the first chunks' answers (the next land 1.5 s later)."""
     environment = {k: v for k, v in os.environ.items() if k != "PROXYREG_DB"}
     process = subprocess.Popen(
-        [str(INSTALLED), *args],
+        [sys.executable, "-c", _WITH_SIGINT, str(INSTALLED), *args],
         cwd=cwd,
         env=environment,
         stdout=subprocess.PIPE,
