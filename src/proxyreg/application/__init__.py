@@ -38,6 +38,7 @@ from proxyreg.application._field_text import (
     read_whole_number,
     text_of,
 )
+from proxyreg.application._screen_events import mentor_event, submit_event
 from proxyreg.application._session import RegistrationSession, StateListener
 from proxyreg.orchestration import RetryPolicy, Strategy
 from proxyreg.ports import BackendUnavailableError, NoSchemaError, ProxyRepository
@@ -65,6 +66,7 @@ __all__ = [
     "activity_problems",
     "backend_url",
     "build_bloc",
+    "mentor_event",
     "open_backend",
     "read_activity",
     "read_activity_text",
@@ -73,5 +75,6 @@ __all__ = [
     "read_field_text",
     "read_whole_number",
     "shown_url",
+    "submit_event",
     "text_of",
 ]

@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Footer, Header, Tabs
 
-from proxyreg.application import Strategy, build_bloc
+from proxyreg.application import Strategy, build_bloc, mentor_event, submit_event
 from proxyreg.domain import DEFAULT_RULES, Roster, ValidationRules
 from proxyreg.flows import (
     ActiveFlow,
@@ -40,9 +40,7 @@ from proxyreg.tui.routes import (
     bulk_dated_today,
     entry_events,
     field_event,
-    mentor_event,
     new_submission_events,
-    submit_event,
 )
 from proxyreg.tui.screens import ConfirmLeave, RowDetails
 

@@ -11,11 +11,8 @@ from proxyreg.flows import (
     ActiveFlow,
     BulkActivityDateChanged,
     BulkActivityKindChanged,
-    BulkActivitySubmitted,
     BulkDurationChanged,
     BulkFlowEntered,
-    BulkMentorsDeselected,
-    BulkMentorsSelected,
     BulkNewSubmissionStarted,
     BulkNotesChanged,
     BulkParticipantsChanged,
@@ -23,10 +20,8 @@ from proxyreg.flows import (
     ProxyRegistrationState,
     SingleActivityDateChanged,
     SingleActivityKindChanged,
-    SingleActivitySubmitted,
     SingleDurationChanged,
     SingleFlowEntered,
-    SingleMentorPicked,
     SingleNotesChanged,
     SingleParticipantsChanged,
 )
@@ -74,24 +69,6 @@ def field_event(flow: ActiveFlow, field: str, text: str | None) -> ProxyEvent | 
     rule (unreadable text is no value; the form says why), or None when no flow is active."""
     events = _FIELD_EVENTS.get(flow)
     return None if events is None else events[field](text)
-
-
-def mentor_event(flow: ActiveFlow, mentor_id: str, ticked: bool) -> ProxyEvent | None:
-    """A tick in the mentor list: bulk ticks and unticks; single picks the ticked mentor."""
-    if flow is ActiveFlow.BULK:
-        return BulkMentorsSelected((mentor_id,)) if ticked else BulkMentorsDeselected((mentor_id,))
-    if flow is ActiveFlow.SINGLE and ticked:
-        return SingleMentorPicked(mentor_id)
-    return None
-
-
-def submit_event(flow: ActiveFlow) -> ProxyEvent | None:
-    """Submit in the active flow (the bloc stamps the submission id)."""
-    if flow is ActiveFlow.BULK:
-        return BulkActivitySubmitted()
-    if flow is ActiveFlow.SINGLE:
-        return SingleActivitySubmitted()
-    return None
 
 
 def entry_events(flow: ActiveFlow, today: dt.date) -> tuple[ProxyEvent, ...]:

@@ -14,18 +14,13 @@ from proxyreg.flows import (
     ActiveFlow,
     BulkActivityDateChanged,
     BulkActivityKindChanged,
-    BulkActivitySubmitted,
     BulkDurationChanged,
-    BulkMentorsDeselected,
-    BulkMentorsSelected,
     BulkNotesChanged,
     BulkParticipantsChanged,
     ProxyEvent,
     SingleActivityDateChanged,
     SingleActivityKindChanged,
-    SingleActivitySubmitted,
     SingleDurationChanged,
-    SingleMentorPicked,
     SingleNotesChanged,
     SingleParticipantsChanged,
 )
@@ -71,21 +66,3 @@ def field_event(flow: ActiveFlow, field: str, text: str | None) -> ProxyEvent | 
     or None when no flow is active."""
     events = _EVENTS.get(flow)
     return None if events is None else events[field](text or "")
-
-
-def tick_event(flow: ActiveFlow, mentor_id: str, ticked: bool) -> ProxyEvent | None:
-    """A mentor's check box: bulk ticks and unticks; single picks the mentor ticked."""
-    if flow is ActiveFlow.BULK:
-        return BulkMentorsSelected((mentor_id,)) if ticked else BulkMentorsDeselected((mentor_id,))
-    if flow is ActiveFlow.SINGLE and ticked:
-        return SingleMentorPicked(mentor_id)
-    return None
-
-
-def submit_event(flow: ActiveFlow) -> ProxyEvent | None:
-    """Submit in the active flow (the bloc stamps the submission id)."""
-    if flow is ActiveFlow.BULK:
-        return BulkActivitySubmitted()
-    if flow is ActiveFlow.SINGLE:
-        return SingleActivitySubmitted()
-    return None

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
-from proxyreg.application import read_field_text, text_of
+from proxyreg.application import mentor_event, read_field_text, submit_event, text_of
 from proxyreg.domain import DEFAULT_KINDS, ActivityDraft, ActivityKind, Roster
 from proxyreg.flows import (
     ActiveFlow,
@@ -39,7 +39,7 @@ from proxyreg.flows import (
 )
 from proxyreg.presentation import ResultRow, mentor_choices, progress, result_screen, single_form
 from proxyreg.presentation.coordinator_screen import bulk_form, single_mentor_choices
-from proxyreg.web._routes import FIELDS, field_event, submit_event, tick_event
+from proxyreg.web._routes import FIELDS, field_event
 
 MODES = {"single": "One mentor", "bulk": "Many mentors"}
 _FLOWS = {"single": ActiveFlow.SINGLE, "bulk": ActiveFlow.BULK}
@@ -267,7 +267,7 @@ class CoordinatorScreen:
         def ticked(change: ValueChangeEventArguments[bool | None]) -> None:
             if self._drawing:
                 return
-            event = tick_event(self._flow, mentor_id, bool(change.value))
+            event = mentor_event(self._flow, mentor_id, bool(change.value))
             if event is None:
                 self._redraw()  # put the tick back as the state has it
             else:
